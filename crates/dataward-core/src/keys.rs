@@ -1,0 +1,116 @@
+//! Keyed hashes (HMAC-SHA256) of normalised identifiers, and the identity keys that group records.
+//!
+//! The store never indexes or looks up a personal value by its clear text: it looks up the keyed
+//! hash computed here under a server secret. The same digests back the suppression list, so an
+//! erased person's identifiers can be recognised without being kept.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::record::CleanRecord;
+
+/// A 32-byte keyed digest.
+pub type Digest = [u8; 32];
+
+/// Computes keyed digests under a server secret. Its `Debug` never shows the key.
+#[derive(Clone)]
+pub struct Indexer {
+    key: Vec<u8>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Indexer(<secret>)")
+    }
+}
+
+/// The secret must be at least this long.
+pub const MIN_SECRET_LEN: usize = 32;
+
+impl Indexer {
+    /// Creates an indexer; the secret must have at least 32 bytes.
+    pub fn new(secret: &[u8]) -> Result<Indexer, ShortSecret> {
+        if secret.len() < MIN_SECRET_LEN {
+            return Err(ShortSecret(secret.len()));
+        }
+        Ok(Indexer { key: secret.to_vec() })
+    }
+
+    /// The digest of `value` in a domain (`email`, `phone`, `field:first_name`, ...), so equal
+    /// strings in different domains never collide.
+    pub fn digest(&self, domain: &str, value: &str) -> Digest {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("HMAC accepts any key length");
+        mac.update(domain.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+}
+
+/// The secret given was too short to be a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the secret has {0} bytes; at least 32 are needed")]
+pub struct ShortSecret(pub usize);
+
+/// The kinds of exact identifier that tie a record to a person in the placeholder grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdentityKind {
+    Email,
+    Phone,
+    /// First name + surname + postcode + date of birth together.
+    NamePostcodeDob,
+}
+
+impl IdentityKind {
+    pub fn domain(self) -> &'static str {
+        match self {
+            IdentityKind::Email => "id:email",
+            IdentityKind::Phone => "id:phone",
+            IdentityKind::NamePostcodeDob => "id:name_postcode_dob",
+        }
+    }
+}
+
+/// The exact normalised identifiers of a record, as (kind, text) pairs ready to be digested.
+pub fn identity_keys(record: &CleanRecord) -> Vec<(IdentityKind, String)> {
+    let mut keys = Vec::new();
+    if let Some(email) = &record.email {
+        keys.push((IdentityKind::Email, email.as_str().to_string()));
+    }
+    for phone in &record.phones {
+        keys.push((IdentityKind::Phone, phone.e164().to_string()));
+    }
+    if let (Some(postcode), Some(dob)) = (&record.postcode, &record.date_of_birth) {
+        let name = format!("{}|{}", record.first_name.to_lowercase(), record.surname.to_lowercase());
+        keys.push((IdentityKind::NamePostcodeDob, format!("{name}|{}|{}", postcode.as_str(), dob.as_iso())));
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indexer() -> Indexer {
+        Indexer::new(&[7u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn the_same_value_in_different_domains_has_different_digests() {
+        let ix = indexer();
+        assert_ne!(ix.digest("email", "a@b.uk"), ix.digest("phone", "a@b.uk"));
+        assert_eq!(ix.digest("email", "a@b.uk"), ix.digest("email", "a@b.uk"));
+    }
+
+    #[test]
+    fn a_different_secret_gives_a_different_digest() {
+        let other = Indexer::new(&[8u8; 32]).unwrap();
+        assert_ne!(indexer().digest("email", "a@b.uk"), other.digest("email", "a@b.uk"));
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_and_debug_hides_the_key() {
+        assert_eq!(Indexer::new(b"short").unwrap_err(), ShortSecret(5));
+        assert_eq!(format!("{:?}", indexer()), "Indexer(<secret>)");
+    }
+}

@@ -1,0 +1,25 @@
+//! dataward-core: the pure domain of dataward.
+//!
+//! Layout:
+//! - `taxonomy`: data categories, purposes, lawful bases (the vocabulary).
+//! - `profile`: a deployment's policy as configuration (TOML), validated against the taxonomy.
+//! - `fields`, `columns`: what partner-file columns mean and how headers are recognised.
+//! - `normalise`: parse-don't-validate types for postcodes, phones, emails, dates of birth, names.
+//! - `record`: turning one mapped row into a clean record or a quarantine reason.
+//! - `quarantine`: the reason codes for rejected rows.
+//! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
+//! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
+//!
+//! This crate must not depend on tokio, axum, sqlx or anything that performs I/O: every function
+//! here is pure and is given what it needs (including "today") by its caller.
+
+pub mod columns;
+pub mod fields;
+pub mod generate;
+pub mod keys;
+pub mod normalise;
+pub mod partner;
+pub mod profile;
+pub mod quarantine;
+pub mod record;
+pub mod taxonomy;

@@ -1,0 +1,23 @@
+//! Settings of the HTTP edge that are not part of the shared state: upload limits and where
+//! uploads are spooled.
+
+use std::path::PathBuf;
+
+/// The default largest partner file accepted in one upload: 10 GiB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024 * 1024;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Uploads larger than this are refused with 413.
+    pub max_upload_bytes: u64,
+    /// Where uploads are spooled before loading (the system temporary directory if `None`).
+    /// The spooled file holds personal data until the load finishes; it is deleted afterwards.
+    pub upload_dir: Option<PathBuf>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES, upload_dir: None }
+    }
+}

@@ -1,0 +1,102 @@
+//! Clients (recipient organisations): registration with contracted purposes, lookup by key.
+
+use dataward_core::taxonomy::Purpose;
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::api_keys::{self, IssuedKey, KeyOwner};
+use crate::store::new_id;
+use crate::{Store, StoreError};
+
+/// A registered client and the purposes its contract covers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    pub purposes: Vec<Purpose>,
+    pub status: String,
+    pub created_at: String,
+}
+
+const COLUMNS: &str = "id, name, purposes, status, created_at";
+
+fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
+    let purposes: String = row.try_get("purposes")?;
+    let purposes = purposes
+        .split_whitespace()
+        .map(|p| Purpose::parse(p).ok_or_else(|| StoreError::Corrupt(format!("unknown purpose `{p}` on a client"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Client {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        purposes,
+        status: row.try_get("status")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    /// Registers a client with its contracted purposes and issues its API key (shown once).
+    pub async fn add_client(&self, name: &str, purposes: &[Purpose], now: Timestamp) -> Result<(Client, IssuedKey), StoreError> {
+        let key = api_keys::issue(KeyOwner::Client);
+        let client = Client {
+            id: new_id(),
+            name: name.to_string(),
+            purposes: purposes.to_vec(),
+            status: "active".into(),
+            created_at: now.to_string(),
+        };
+        let purpose_list = purposes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ");
+        sqlx::query(
+            "INSERT INTO clients (id, name, purposes, status, key_prefix, key_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&client.id)
+        .bind(&client.name)
+        .bind(purpose_list)
+        .bind(&client.status)
+        .bind(&key.prefix)
+        .bind(&key.hash)
+        .bind(&client.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "client", name))?;
+        Ok((client, key))
+    }
+
+    /// Every client, by name.
+    pub async fn list_clients(&self) -> Result<Vec<Client>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY name")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// One client by name.
+    pub async fn client_by_name(&self, name: &str) -> Result<Client, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE name = $1")))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => from_row(&row),
+            None => Err(StoreError::NotFound { what: "client", name: name.to_string() }),
+        }
+    }
+
+    /// The client a presented API key belongs to, if the key is genuine.
+    pub async fn client_by_key(&self, presented: &str) -> Result<Option<Client>, StoreError> {
+        let Some(prefix) = api_keys::prefix_of(KeyOwner::Client, presented) else {
+            return Ok(None);
+        };
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM clients WHERE key_prefix = $1")))
+            .bind(prefix)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let hash: String = row.try_get("key_hash")?;
+        if api_keys::verify_secret(presented, &hash) { from_row(&row).map(Some) } else { Ok(None) }
+    }
+}

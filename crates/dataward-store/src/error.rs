@@ -1,0 +1,32 @@
+//! Store errors in domain terms: constraint violations become `Duplicate`, missing rows `NotFound`.
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("a {what} named `{name}` already exists")]
+    Duplicate { what: &'static str, name: String },
+    #[error("no {what} named `{name}`")]
+    NotFound { what: &'static str, name: String },
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("could not decode a stored value: {0}")]
+    Codec(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Duplicate`, anything else to `Database`.
+    pub(crate) fn on_unique(err: sqlx::Error, what: &'static str, name: &str) -> StoreError {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate { what, name: name.to_string() }
+            }
+            _ => StoreError::Database(err),
+        }
+    }
+}

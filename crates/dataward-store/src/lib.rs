@@ -1,0 +1,30 @@
+//! dataward-store: where dataward keeps its data.
+//!
+//! Layout:
+//! - `store`: opening a store (SQLite by default, PostgreSQL by URL), migrations, the backend.
+//! - `codec`: the one value codec every personal value is written and read through.
+//! - `api_keys`: partner and client API keys (shown once, stored as Argon2 hashes).
+//! - `partners`, `clients`: the sources and recipients of data.
+//! - `ingest_tx`: one partner file as one atomic batch (records, values, keys, quarantine).
+//! - `reads`: read-side queries (persons, values, batches, quarantine).
+//! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
+//!
+//! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
+//! `RETURNING`) and runs through sqlx's `Any` driver; per-backend code is limited to the migration
+//! folders and connection setup. Personal values are never compared or indexed in clear: lookups go
+//! through HMAC digests from `dataward_core::keys::Indexer`.
+//! This crate knows nothing about HTTP or the command line.
+
+pub mod api_keys;
+pub mod clients;
+pub mod codec;
+pub mod error;
+pub mod ingest_tx;
+pub mod partners;
+pub mod reads;
+mod sql;
+pub mod store;
+pub mod testing;
+
+pub use error::StoreError;
+pub use store::{Backend, Store};

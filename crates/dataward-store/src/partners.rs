@@ -1,0 +1,113 @@
+//! Source partners: registration, listing, lookup by name or API key.
+
+use dataward_core::partner::{Channel, PartnerStatus};
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::api_keys::{self, IssuedKey, KeyOwner};
+use crate::store::new_id;
+use crate::{Store, StoreError};
+
+/// A registered source partner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    pub channel: Channel,
+    pub retention_days: u32,
+    pub status: PartnerStatus,
+    pub created_at: String,
+    pub withdrawn_at: Option<String>,
+}
+
+/// What is needed to register a partner.
+#[derive(Debug, Clone)]
+pub struct NewPartner {
+    pub name: String,
+    pub channel: Channel,
+    pub retention_days: u32,
+}
+
+const COLUMNS: &str = "id, name, channel, retention_days, status, created_at, withdrawn_at";
+
+fn from_row(row: &AnyRow) -> Result<Partner, StoreError> {
+    let channel: String = row.try_get("channel")?;
+    let status: String = row.try_get("status")?;
+    Ok(Partner {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        channel: Channel::parse(&channel).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        retention_days: u32::try_from(row.try_get::<i64, _>("retention_days")?).unwrap_or(0),
+        status: PartnerStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        created_at: row.try_get("created_at")?,
+        withdrawn_at: row.try_get("withdrawn_at")?,
+    })
+}
+
+impl Store {
+    /// Registers a partner and issues its API key (returned once, stored only as a hash).
+    pub async fn add_partner(&self, new: &NewPartner, now: Timestamp) -> Result<(Partner, IssuedKey), StoreError> {
+        let key = api_keys::issue(KeyOwner::Partner);
+        let partner = Partner {
+            id: new_id(),
+            name: new.name.clone(),
+            channel: new.channel,
+            retention_days: new.retention_days,
+            status: PartnerStatus::Active,
+            created_at: now.to_string(),
+            withdrawn_at: None,
+        };
+        sqlx::query(
+            "INSERT INTO partners (id, name, channel, retention_days, status, key_prefix, key_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&partner.id)
+        .bind(&partner.name)
+        .bind(partner.channel.as_str())
+        .bind(i64::from(partner.retention_days))
+        .bind(partner.status.as_str())
+        .bind(&key.prefix)
+        .bind(&key.hash)
+        .bind(&partner.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "partner", &new.name))?;
+        Ok((partner, key))
+    }
+
+    /// Every partner, by name.
+    pub async fn list_partners(&self) -> Result<Vec<Partner>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM partners ORDER BY name")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// One partner by name.
+    pub async fn partner_by_name(&self, name: &str) -> Result<Partner, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM partners WHERE name = $1")))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => from_row(&row),
+            None => Err(StoreError::NotFound { what: "partner", name: name.to_string() }),
+        }
+    }
+
+    /// The partner a presented API key belongs to, if the key is genuine.
+    pub async fn partner_by_key(&self, presented: &str) -> Result<Option<Partner>, StoreError> {
+        let Some(prefix) = api_keys::prefix_of(KeyOwner::Partner, presented) else {
+            return Ok(None);
+        };
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM partners WHERE key_prefix = $1")))
+            .bind(prefix)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let hash: String = row.try_get("key_hash")?;
+        if api_keys::verify_secret(presented, &hash) { from_row(&row).map(Some) } else { Ok(None) }
+    }
+}

@@ -1,0 +1,61 @@
+//! Portable SQL helpers: positional placeholders and chunked multi-row inserts.
+
+use sqlx::AssertSqlSafe;
+use sqlx::AnyConnection;
+
+/// One bindable value.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    Blob(Vec<u8>),
+}
+
+/// `$start, $start+1, ...` for `n` parameters.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Both engines accept well over this many parameters in one statement.
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts `rows` into `table`, several rows per statement.
+pub(crate) async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Val>>,
+) -> Result<(), sqlx::Error> {
+    let width = columns.len();
+    let per_statement = (MAX_PARAMS / width).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
+        let tuples: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", placeholders(r * width + 1, width))).collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for row in chunk {
+            debug_assert_eq!(row.len(), width);
+            for v in row {
+                query = match v {
+                    Val::Text(s) => query.bind(s),
+                    Val::OptText(s) => query.bind(s),
+                    Val::Int(i) => query.bind(i),
+                    Val::Blob(b) => query.bind(b),
+                };
+            }
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_from_the_start() {
+        assert_eq!(super::placeholders(3, 3), "$3, $4, $5");
+    }
+}

@@ -1,0 +1,249 @@
+//! The store contract: every test runs against SQLite and PostgreSQL and must pass on both.
+
+use dataward_core::fields::Field;
+use dataward_core::partner::{Channel, IngestMode, PartnerStatus};
+use dataward_core::quarantine::QuarantineReason;
+use dataward_core::record::{CleanRecord, clean_row};
+use dataward_core::taxonomy::purposes;
+use dataward_store::ingest_tx::{BatchSource, PendingRow, QuarantinedRow};
+use dataward_store::partners::{NewPartner, Partner};
+use dataward_store::testing::{backends, fresh_store};
+use dataward_store::{Store, StoreError};
+use jiff::Timestamp;
+use sqlx::Row;
+
+fn now() -> Timestamp {
+    "2026-11-23T10:00:00Z".parse().unwrap()
+}
+
+fn record(id: &str, first: &str, surname: &str, email: &str, postcode: &str) -> CleanRecord {
+    let fields = [
+        (Field::PartnerRecordId, id),
+        (Field::FirstName, first),
+        (Field::Surname, surname),
+        (Field::Email, email),
+        (Field::Postcode, postcode),
+        (Field::DateOfBirth, "1980-03-12"),
+    ];
+    clean_row(&fields, jiff::civil::date(2026, 11, 23)).expect("valid test record")
+}
+
+fn pending(line: u64, r: CleanRecord) -> PendingRow {
+    PendingRow { line, record: r, raw: format!("raw line {line}") }
+}
+
+async fn partner(store: &Store, name: &str) -> Partner {
+    let new = NewPartner { name: name.into(), channel: Channel::Competition, retention_days: 365 };
+    store.add_partner(&new, now()).await.unwrap().0
+}
+
+fn source(mode: IngestMode) -> BatchSource {
+    BatchSource { file_name: "file.csv".into(), format: "csv", mode }
+}
+
+async fn load(store: &Store, p: &Partner, mode: IngestMode, rows: Vec<PendingRow>) -> dataward_store::ingest_tx::BatchOutcome {
+    let mut tx = store.begin_ingest(p, source(mode), now()).await.unwrap();
+    tx.write_records(rows).await.unwrap();
+    tx.finish("abc", 0, &[]).await.unwrap()
+}
+
+#[tokio::test]
+async fn partners_are_registered_listed_and_found_by_name_and_key() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let new = NewPartner { name: "compare-hub".into(), channel: Channel::ComparisonSite, retention_days: 400 };
+        let (added, key) = t.store.add_partner(&new, now()).await.unwrap();
+        assert_eq!(added.status, PartnerStatus::Active);
+        assert_eq!(t.store.partner_by_name("compare-hub").await.unwrap(), added, "{backend:?}");
+        assert_eq!(t.store.list_partners().await.unwrap(), vec![added.clone()]);
+        assert_eq!(t.store.partner_by_key(key.reveal()).await.unwrap(), Some(added.clone()));
+        let forged = format!("{}0", &key.reveal()[..key.reveal().len() - 1]);
+        assert_eq!(t.store.partner_by_key(&forged).await.unwrap(), None);
+        assert!(matches!(t.store.add_partner(&new, now()).await, Err(StoreError::Duplicate { what: "partner", .. })));
+        assert!(matches!(t.store.partner_by_name("nobody").await, Err(StoreError::NotFound { .. })));
+    }
+}
+
+#[tokio::test]
+async fn api_keys_are_stored_only_as_argon2_hashes() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let (_, key) = t.store.add_client("acme-collections", &[purposes::DEBT_RECOVERY], now()).await.unwrap();
+        let rows = sqlx::query("SELECT key_prefix, key_hash FROM clients").fetch_all(&sqlx::AnyPool::connect(&t.url).await.unwrap()).await.unwrap();
+        let hash: String = rows[0].try_get("key_hash").unwrap();
+        let prefix: String = rows[0].try_get("key_prefix").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{backend:?}");
+        assert!(!hash.contains(key.reveal()) && key.reveal().contains(&prefix));
+        assert_ne!(prefix.len(), key.reveal().len());
+    }
+}
+
+#[tokio::test]
+async fn clients_keep_their_contracted_purposes() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let wanted = [purposes::TRACING, purposes::MARKETING_POST];
+        let (client, key) = t.store.add_client("acme", &wanted, now()).await.unwrap();
+        assert_eq!(t.store.client_by_name("acme").await.unwrap().purposes, wanted.to_vec());
+        assert_eq!(t.store.client_by_key(key.reveal()).await.unwrap().map(|c| c.id), Some(client.id));
+        assert_eq!(t.store.list_clients().await.unwrap().len(), 1);
+        assert!(matches!(t.store.add_client("acme", &wanted, now()).await, Err(StoreError::Duplicate { .. })));
+    }
+}
+
+#[tokio::test]
+async fn meta_settings_are_upserted() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        assert_eq!(t.store.meta("region").await.unwrap(), None);
+        t.store.set_meta("region", "uk").await.unwrap();
+        t.store.set_meta("region", "uk-2").await.unwrap();
+        assert_eq!(t.store.meta("region").await.unwrap().as_deref(), Some("uk-2"));
+    }
+}
+
+#[tokio::test]
+async fn records_sharing_an_email_join_one_person_and_values_are_found_by_digest() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "competition-co").await;
+        let rows = vec![
+            pending(2, record("a1", "jane", "smith", "Jane.Smith@Example.co.uk", "ls1 4ap")),
+            pending(3, record("a2", "Jane", "Smyth", "jane.smith@example.co.uk", "LS2 7EY")),
+            pending(4, record("a3", "Tom", "Jones", "tom@example.com", "M1 1AE")),
+        ];
+        let outcome = load(&t.store, &p, IngestMode::Append, rows).await;
+        assert_eq!((outcome.accepted, outcome.new_persons, outcome.known_records), (3, 2, 1), "{backend:?}");
+        let jane = t.store.persons_with_value("email", "jane.smith@example.co.uk").await.unwrap();
+        assert_eq!(jane.len(), 1);
+        let values = t.store.person_values(&jane[0]).await.unwrap();
+        assert!(values.iter().any(|v| v.field == "surname" && v.value == "Smyth"));
+        assert!(values.iter().any(|v| v.field == "postcode" && v.value == "LS1 4AP"));
+        assert!(values.iter().all(|v| v.partner == "competition-co"));
+        assert!(t.store.persons_with_value("email", "nobody@example.com").await.unwrap().is_empty());
+        let totals = t.store.totals().await.unwrap();
+        assert_eq!((totals.persons, totals.source_records), (2, 3));
+    }
+}
+
+#[tokio::test]
+async fn values_are_stored_through_the_codec_and_indexed_only_by_digest() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "competition-co").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        let row = sqlx::query("SELECT value, value_hash FROM record_values WHERE field = 'email'").fetch_one(&pool).await.unwrap();
+        let value: Vec<u8> = row.try_get("value").unwrap();
+        let hash: Vec<u8> = row.try_get("value_hash").unwrap();
+        assert_eq!(value[0], 0, "clear codec tag");
+        assert_eq!(hash.len(), 32);
+        assert!(!hash.windows(4).any(|w| w == b"jane"));
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_removes_the_partners_records_absent_from_the_new_file_and_no_one_elses() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let a = partner(&t.store, "competition-co").await;
+        let b = partner(&t.store, "compare-hub").await;
+        load(&t.store, &a, IngestMode::Append, vec![
+            pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP")),
+            pending(3, record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE")),
+        ])
+        .await;
+        load(&t.store, &b, IngestMode::Append, vec![pending(2, record("b1", "Tom", "Jones", "tom@example.com", "M1 1AE"))]).await;
+        let outcome = load(&t.store, &a, IngestMode::Refresh, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        assert_eq!(outcome.removed_records, 2, "{backend:?}");
+        assert_eq!(t.store.partner_record_count(&a.id).await.unwrap(), 1);
+        assert_eq!(t.store.partner_record_count(&b.id).await.unwrap(), 1);
+        let tom = t.store.persons_with_value("email", "tom@example.com").await.unwrap();
+        let values = t.store.person_values(&tom[0]).await.unwrap();
+        assert!(values.iter().all(|v| v.partner == "compare-hub"), "only compare-hub still supplies Tom");
+        let totals = t.store.totals().await.unwrap();
+        assert_eq!((totals.persons, totals.source_records), (2, 2));
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_that_empties_a_person_removes_the_person() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let a = partner(&t.store, "competition-co").await;
+        load(&t.store, &a, IngestMode::Append, vec![pending(2, record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"))]).await;
+        load(&t.store, &a, IngestMode::Refresh, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        assert!(t.store.persons_with_value("email", "tom@example.com").await.unwrap().is_empty(), "{backend:?}");
+        assert_eq!(t.store.totals().await.unwrap().persons, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_batch_dropped_before_finish_leaves_the_store_exactly_as_before() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let a = partner(&t.store, "competition-co").await;
+        load(&t.store, &a, IngestMode::Append, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        let before = t.store.totals().await.unwrap();
+        let batches_before = t.store.batches(None).await.unwrap().len();
+        {
+            let mut tx = t.store.begin_ingest(&a, source(IngestMode::Refresh), now()).await.unwrap();
+            tx.write_records(vec![pending(2, record("a9", "Amy", "Pond", "amy@example.com", "CF10 1AA"))]).await.unwrap();
+            tx.write_quarantine(&[QuarantinedRow { line: 3, field: None, reason: QuarantineReason::WrongFieldCount, detail: "x".into(), raw: "r".into() }])
+                .await
+                .unwrap();
+        }
+        assert_eq!(t.store.totals().await.unwrap(), before, "{backend:?}");
+        assert_eq!(t.store.batches(None).await.unwrap().len(), batches_before);
+        assert!(t.store.persons_with_value("email", "amy@example.com").await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn quarantined_rows_keep_line_reason_and_raw_text() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let a = partner(&t.store, "competition-co").await;
+        let mut tx = t.store.begin_ingest(&a, source(IngestMode::Append), now()).await.unwrap();
+        let batch = tx.batch_id().to_string();
+        tx.write_quarantine(&[QuarantinedRow {
+            line: 7,
+            field: Some("postcode".into()),
+            reason: QuarantineReason::InvalidPostcode,
+            detail: "inward code must be a digit and two letters".into(),
+            raw: "7,Jane,Smith,LS1 4CC".into(),
+        }])
+        .await
+        .unwrap();
+        tx.finish("abc", 1, &[]).await.unwrap();
+        let q = t.store.quarantine(&batch).await.unwrap();
+        assert_eq!(q.len(), 1, "{backend:?}");
+        assert_eq!((q[0].line, q[0].field.as_deref(), q[0].reason.as_str()), (7, Some("postcode"), "invalid_postcode"));
+        assert_eq!(t.store.quarantined_raw(&batch, 7).await.unwrap().as_deref(), Some("7,Jane,Smith,LS1 4CC"));
+        let b = &t.store.batches(Some(&a.id)).await.unwrap()[0];
+        assert_eq!((b.rows_read, b.rows_quarantined), (1, 1));
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_partner_record_id_is_quarantined_across_chunks() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let a = partner(&t.store, "competition-co").await;
+        let mut tx = t.store.begin_ingest(&a, source(IngestMode::Append), now()).await.unwrap();
+        let first = tx.write_records(vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await.unwrap();
+        let second = tx
+            .write_records(vec![
+                pending(3, record("a1", "Tom", "Jones", "tom@example.com", "M1 1AE")),
+                pending(4, record("a4", "Amy", "Pond", "amy@example.com", "CF10 1AA")),
+                pending(5, record("a4", "Amy", "Pond", "amy@example.com", "CF10 1AA")),
+            ])
+            .await
+            .unwrap();
+        let outcome = tx.finish("abc", 4, &[]).await.unwrap();
+        assert!(first.is_empty(), "{backend:?}");
+        assert_eq!(second.iter().map(|q| q.line).collect::<Vec<_>>(), vec![3, 5]);
+        assert!(second.iter().all(|q| q.reason == QuarantineReason::DuplicateRecordId));
+        assert_eq!((outcome.accepted, outcome.quarantined), (2, 2));
+    }
+}

@@ -1,0 +1,211 @@
+//! The command-line interface, as clap types. No behaviour lives here.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// dataward: a personal-data custodian for UK data companies.
+#[derive(Debug, Parser)]
+#[command(name = "dataward", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Store location: sqlite://PATH (default ./dataward.db) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, global = true, env = "DATAWARD_DATABASE_URL", default_value = "sqlite://dataward.db")]
+    pub database_url: String,
+    /// Policy profile: a shipped name (data-broker, messaging-processor, email-platform,
+    /// telecom-provider, web-analytics) or a path to a TOML file.
+    #[arg(long, global = true, env = "DATAWARD_PROFILE", default_value = "data-broker")]
+    pub profile: String,
+    /// File holding the server secret for keyed hashes (created with 0600 permissions if missing).
+    /// DATAWARD_SECRET (64+ hex characters) takes precedence.
+    #[arg(long, global = true, env = "DATAWARD_SECRET_FILE", default_value = "dataward.secret")]
+    pub secret_file: PathBuf,
+    /// Log format on stderr.
+    #[arg(long, global = true, env = "DATAWARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register and inspect source partners.
+    #[command(subcommand)]
+    Partner(PartnerCommand),
+    /// Register and inspect clients (recipients).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Load a partner file (CSV or JSON Lines) as one atomic batch.
+    Ingest(IngestArgs),
+    /// List batches, or show the quarantined rows of one batch.
+    Batches(BatchesArgs),
+    /// Show the policy profile: categories held and refused, purposes, the category × purpose matrix.
+    Profile,
+    /// Run the HTTP server (API, health, OpenAPI).
+    Serve(ServeArgs),
+    /// Create a fresh local store with synthetic data, ingest it, and start the server.
+    Demo(DemoArgs),
+    /// Write a deterministic synthetic population as three partner files.
+    Generate(GenerateArgs),
+    /// Benchmarks (figures printed, nothing asserted).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Register a partner; prints its API key once.
+    Add {
+        name: String,
+        /// competition, comparison_site, lifestyle_club, offer_site, direct, call_centre, client_upload
+        #[arg(long)]
+        channel: String,
+        /// Days the partner's records may be held (default: the profile's default retention).
+        #[arg(long)]
+        retention_days: Option<u32>,
+    },
+    /// List partners.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one partner with its record count and recent batches.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register a client with its contracted purposes; prints its API key once.
+    Add {
+        name: String,
+        /// Comma-separated purposes from the profile (e.g. tracing,debt_recovery).
+        #[arg(long, value_delimiter = ',', required = true)]
+        purposes: Vec<String>,
+    },
+    /// List clients.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one client.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Refresh,
+    Append,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The partner that sent the file.
+    #[arg(long)]
+    pub partner: String,
+    /// The file (.csv, .jsonl or .ndjson).
+    pub file: PathBuf,
+    /// refresh: the file replaces the partner's earlier data; append: it adds to it.
+    #[arg(long, value_enum, default_value_t = ModeArg::Append)]
+    pub mode: ModeArg,
+    /// A TOML mapping of column names to fields (`[columns] "Cust Fore" = "first_name"`).
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// The format, when the file name does not say.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchesArgs {
+    /// Only this partner's batches.
+    #[arg(long)]
+    pub partner: Option<String>,
+    /// Show the quarantined rows of this batch.
+    #[arg(long)]
+    pub quarantine: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "DATAWARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Synthetic persons to generate.
+    #[arg(long, default_value_t = 5_000)]
+    pub persons: u64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Directory for the demo's store, secret and partner files (recreated).
+    #[arg(long, default_value = "demo-data")]
+    pub dir: PathBuf,
+    /// Address for the server.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the data and exit without starting the server.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[arg(long)]
+    pub persons: u64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a partner file and time its ingest into a fresh store (rows/s, peak memory).
+    Ingest {
+        /// Rows in the generated partner file (competition-co layout, with its noise and bad rows).
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Also run against a fresh database on this PostgreSQL server.
+        #[arg(long, env = "DATAWARD_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Working directory for the generated file and the SQLite store.
+        #[arg(long, default_value = "bench-data")]
+        dir: PathBuf,
+    },
+}

@@ -1,0 +1,52 @@
+//! `dataward client add|list|show`.
+
+use anyhow::{Result, bail};
+use dataward_core::taxonomy::Purpose;
+
+use crate::cli::{ClientCommand, Global};
+use crate::config;
+
+pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
+    let profile = config::load_profile(&global.profile)?;
+    let store = config::open_store(global).await?;
+    match cmd {
+        ClientCommand::Add { name, purposes } => {
+            let mut parsed = Vec::new();
+            for p in &purposes {
+                let Some(purpose) = Purpose::parse(p.trim()) else { bail!("unknown purpose `{p}`") };
+                if !profile.purposes.contains(&purpose) {
+                    let offered: Vec<_> = profile.purposes.iter().map(|p| p.as_str()).collect();
+                    bail!("profile `{}` does not offer purpose `{purpose}`; it offers: {}", profile.name, offered.join(", "));
+                }
+                parsed.push(purpose);
+            }
+            let (client, key) = store.add_client(&name, &parsed, config::now()?).await?;
+            let list: Vec<_> = client.purposes.iter().map(|p| p.as_str()).collect();
+            println!("client {} added (purposes: {})", client.name, list.join(", "));
+            println!("API key (shown once, store it now): {}", key.reveal());
+        }
+        ClientCommand::List { json } => {
+            let clients = store.list_clients().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&clients)?);
+            } else {
+                println!("{:<24} {:<8} PURPOSES", "NAME", "STATUS");
+                for c in clients {
+                    let list: Vec<_> = c.purposes.iter().map(|p| p.as_str()).collect();
+                    println!("{:<24} {:<8} {}", c.name, c.status, list.join(", "));
+                }
+            }
+        }
+        ClientCommand::Show { name, json } => {
+            let client = store.client_by_name(&name).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&client)?);
+            } else {
+                let list: Vec<_> = client.purposes.iter().map(|p| p.as_str()).collect();
+                println!("name:     {}\nid:       {}\nstatus:   {}\ncreated:  {}\npurposes: {}", client.name, client.id, client.status, client.created_at, list.join(", "));
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}

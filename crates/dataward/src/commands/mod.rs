@@ -1,0 +1,34 @@
+//! Command dispatch: one module per command group.
+
+mod batches;
+mod bench;
+mod clients;
+mod demo;
+mod ingest;
+mod partners;
+mod profile;
+mod serve;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let global = &cli.global;
+    match cli.command {
+        Command::Partner(cmd) => partners::run(global, cmd).await,
+        Command::Client(cmd) => clients::run(global, cmd).await,
+        Command::Ingest(args) => ingest::run(global, args).await,
+        Command::Batches(args) => batches::run(global, args).await,
+        Command::Profile => profile::run(global),
+        Command::Serve(args) => serve::run(global, args).await,
+        Command::Demo(args) => demo::run(global, args).await,
+        Command::Generate(args) => {
+            let today = crate::config::uk_date(crate::config::now()?);
+            let summary = crate::generate_cmd::run(args.persons, args.seed, &args.out, today)?;
+            println!("{summary}");
+            Ok(())
+        }
+        Command::Bench(cmd) => bench::run(global, cmd).await,
+    }
+}

@@ -1,0 +1,48 @@
+//! `dataward serve`: the HTTP server until Ctrl-C or SIGTERM.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use dataward_server::state::{AppState, SystemClock};
+
+use crate::cli::{Global, ServeArgs};
+use crate::config;
+
+pub async fn run(global: &Global, args: ServeArgs) -> Result<()> {
+    let profile = config::load_profile(&global.profile)?;
+    let store = config::open_store(global).await?;
+    serve_store(store, profile, args.listen).await
+}
+
+/// Serves an opened store; shared with the demo.
+pub async fn serve_store(
+    store: dataward_store::Store,
+    profile: Arc<dataward_core::profile::Profile>,
+    listen: std::net::SocketAddr,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let state = AppState { store: store.clone(), profile, clock: Arc::new(SystemClock) };
+    tracing::info!(address = %listener.local_addr()?, backend = store.backend().as_str(), "dataward serving");
+    dataward_server::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

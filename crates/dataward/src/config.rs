@@ -1,0 +1,101 @@
+//! Resolving configuration: the profile, the server secret, the store, the clock, logging.
+//!
+//! Secrets come from configuration: `DATAWARD_SECRET` (hex) or the secret file, which is created
+//! with owner-only permissions on first use. Time comes from `DATAWARD_NOW` (RFC 3339) when set,
+//! so lifecycle behaviour can be exercised with a moved clock.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use dataward_core::keys::{Indexer, MIN_SECRET_LEN};
+use dataward_core::profile::Profile;
+use dataward_store::Store;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::cli::{Global, LogFormat};
+
+/// Logs go to stderr; they carry ids, counts and reason codes, never personal values.
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DATAWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Loads the profile named by `--profile`: a shipped name or a TOML file path.
+pub fn load_profile(spec: &str) -> Result<Arc<Profile>> {
+    if let Some(builtin) = Profile::builtin(spec) {
+        return Ok(Arc::new(builtin?));
+    }
+    let text = std::fs::read_to_string(spec).with_context(|| {
+        format!("`{spec}` is neither a shipped profile (data-broker, messaging-processor, email-platform, telecom-provider, web-analytics) nor a readable file")
+    })?;
+    Ok(Arc::new(Profile::from_toml(spec, &text)?))
+}
+
+/// The server secret: `DATAWARD_SECRET` as hex, else the secret file (created if missing).
+pub fn load_secret(secret_file: &Path) -> Result<Indexer> {
+    if let Ok(hex_secret) = std::env::var("DATAWARD_SECRET") {
+        let bytes = hex::decode(hex_secret.trim()).context("DATAWARD_SECRET must be hex")?;
+        return Ok(Indexer::new(&bytes)?);
+    }
+    if !secret_file.exists() {
+        create_secret_file(secret_file)?;
+    }
+    let text = std::fs::read_to_string(secret_file).with_context(|| format!("reading {}", secret_file.display()))?;
+    let bytes = hex::decode(text.trim()).with_context(|| format!("{} must hold hex", secret_file.display()))?;
+    if bytes.len() < MIN_SECRET_LEN {
+        bail!("{} holds {} bytes; at least {MIN_SECRET_LEN} are needed", secret_file.display(), bytes.len());
+    }
+    Ok(Indexer::new(&bytes)?)
+}
+
+fn create_secret_file(path: &Path) -> Result<()> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    writeln!(file, "{}", hex::encode(secret))?;
+    tracing::info!(path = %path.display(), "created a new server secret");
+    Ok(())
+}
+
+/// Opens the store named by `--database-url` with the configured secret.
+pub async fn open_store(global: &Global) -> Result<Store> {
+    let indexer = load_secret(&global.secret_file)?;
+    let url = &global.database_url;
+    Store::open(url, indexer)
+        .await
+        .with_context(|| format!("opening the store at {}", dataward_store::store::redact_url(url)))
+}
+
+/// Now: `DATAWARD_NOW` when set (RFC 3339), else the system clock.
+pub fn now() -> Result<Timestamp> {
+    match std::env::var("DATAWARD_NOW") {
+        Ok(text) => text.parse().with_context(|| format!("DATAWARD_NOW `{text}` is not an RFC 3339 time")),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+/// Today's date in the UK for a given instant.
+pub fn uk_date(now: Timestamp) -> Date {
+    match jiff::tz::TimeZone::get("Europe/London") {
+        Ok(tz) => now.to_zoned(tz).date(),
+        Err(_) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+    }
+}

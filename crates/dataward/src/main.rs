@@ -1,0 +1,22 @@
+//! The `dataward` command: parse the arguments, build what the command needs, run it.
+
+mod cli;
+mod commands;
+mod config;
+mod generate_cmd;
+mod memory;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    config::init_tracing(cli.global.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

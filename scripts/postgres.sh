@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Starts (or stops) a throwaway PostgreSQL cluster on 127.0.0.1 for tests and benchmarks.
+#   scripts/postgres.sh start   -> prints the URL to use as DATAWARD_TEST_POSTGRES_URL
+#   scripts/postgres.sh stop
+# Installs the PostgreSQL server with apt-get when its binaries are missing. initdb refuses to
+# run as root, so the cluster belongs to the `postgres` user.
+set -euo pipefail
+
+PORT="${DATAWARD_PG_PORT:-55432}"
+DATA="${DATAWARD_PG_DATA:-/var/tmp/dataward-pg-$PORT}"
+
+find_bin() {
+  for dir in /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+  done
+  command -v initdb >/dev/null 2>&1 && { dirname "$(readlink -f "$(command -v initdb)")"; return 0; }
+  return 1
+}
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "${1:-start}" in
+  start)
+    if ! BIN="$(find_bin)"; then
+      echo "installing the PostgreSQL server with apt-get..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >&2
+      apt-get install -y -qq postgresql >&2
+      BIN="$(find_bin)"
+    fi
+    if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+      useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    fi
+    if as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+      echo "postgres://postgres@127.0.0.1:$PORT/postgres"
+      exit 0
+    fi
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    [ "$(id -u)" = 0 ] && chown postgres: "$DATA"
+    as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
+    as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null
+    echo "postgres://postgres@127.0.0.1:$PORT/postgres"
+    ;;
+  stop)
+    BIN="$(find_bin)" || exit 0
+    as_owner "$BIN/pg_ctl" -D "$DATA" -m fast stop >/dev/null 2>&1 || true
+    ;;
+  *)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac
