@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command: formatting, clippy with warnings denied, and every test on both backends.
+# Starts a throwaway PostgreSQL cluster on 127.0.0.1 unless DATAWARD_TEST_POSTGRES_URL is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DATAWARD_TEST_POSTGRES_URL:-}" ]; then
+  DATAWARD_TEST_POSTGRES_URL="$(scripts/postgres.sh start)"
+  export DATAWARD_TEST_POSTGRES_URL
+  trap 'scripts/postgres.sh stop' EXIT
+fi
+echo "PostgreSQL for tests: $DATAWARD_TEST_POSTGRES_URL"
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
