@@ -37,11 +37,14 @@ pub async fn spool(body: Body, limit: u64, dir: Option<&Path>) -> Result<Spooled
     .await
     .map_err(AppError::internal)?
     .map_err(AppError::internal)?;
-    let mut writer = tokio::fs::File::from_std(file.as_file().try_clone().map_err(AppError::internal)?);
+    let mut writer =
+        tokio::fs::File::from_std(file.as_file().try_clone().map_err(AppError::internal)?);
     let mut stream = body.into_data_stream();
     let mut bytes = 0u64;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| AppError::InvalidRequest("the upload was interrupted before it completed".into()))?;
+        let chunk = chunk.map_err(|_| {
+            AppError::InvalidRequest("the upload was interrupted before it completed".into())
+        })?;
         bytes += chunk.len() as u64;
         if bytes > limit {
             return Err(AppError::PayloadTooLarge { limit });
@@ -60,7 +63,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_body_is_spooled_whole_and_read_back_from_the_start() {
-        let chunks: Vec<Result<&'static str, std::io::Error>> = vec![Ok("first_name,"), Ok("surname\n"), Ok("Jane,Smith\n")];
+        let chunks: Vec<Result<&'static str, std::io::Error>> =
+            vec![Ok("first_name,"), Ok("surname\n"), Ok("Jane,Smith\n")];
         let body = Body::from_stream(futures_util::stream::iter(chunks));
         let spooled = spool(body, 1024, None).await.unwrap();
         let mut text = String::new();
@@ -72,8 +76,17 @@ mod tests {
     #[tokio::test]
     async fn a_body_over_the_limit_is_refused_and_its_file_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let err = spool(Body::from("x".repeat(11)), 10, Some(dir.path())).await.unwrap_err();
-        assert!(matches!(err, AppError::PayloadTooLarge { limit: 10 }), "{err}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the partial upload is deleted");
+        let err = spool(Body::from("x".repeat(11)), 10, Some(dir.path()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::PayloadTooLarge { limit: 10 }),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the partial upload is deleted"
+        );
     }
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::partners::Partner;
-use crate::sql::{Val, insert_rows, placeholders};
+use crate::sql::{Val, insert_rows, placeholder_list};
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -179,16 +179,18 @@ impl IngestTx {
             self.outcome.accepted += 1;
         }
         let conn = &mut *self.tx;
-        insert_rows(conn, "persons", &["id", "created_at"], persons).await?;
+        let backend = self.store.backend;
+        insert_rows(backend, conn, "persons", &["id", "created_at"], persons).await?;
         insert_rows(
+            backend,
             conn,
             "source_records",
             &["id", "person_id", "partner_id", "batch_id", "line_no", "partner_record_id", "email_consent", "collected_on", "received_at"],
             sources,
         )
         .await?;
-        insert_rows(conn, "record_values", &["person_id", "source_record_id", "field", "category", "value", "value_hash"], values).await?;
-        insert_rows(conn, "identity_keys", &["key_hash", "person_id", "source_record_id"], keys).await?;
+        insert_rows(backend, conn, "record_values", &["person_id", "source_record_id", "field", "category", "value", "value_hash"], values).await?;
+        insert_rows(backend, conn, "identity_keys", &["key_hash", "person_id", "source_record_id"], keys).await?;
         Ok(duplicates)
     }
 
@@ -199,8 +201,9 @@ impl IngestTx {
         let mut seen: HashSet<String> = HashSet::new();
         for chunk in ids.chunks(5_000) {
             let sql = format!(
-                "SELECT partner_record_id FROM source_records WHERE batch_id = $1 AND partner_record_id IN ({})",
-                placeholders(2, chunk.len())
+                "SELECT partner_record_id FROM source_records WHERE batch_id = {} AND partner_record_id IN ({})",
+                placeholder_list(self.store.backend, 1, 1),
+                placeholder_list(self.store.backend, 2, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql)).bind(&self.outcome.batch_id);
             for id in chunk {
@@ -235,7 +238,7 @@ impl IngestTx {
         for chunk in unique.chunks(5_000) {
             let sql = format!(
                 "SELECT key_hash, person_id FROM identity_keys WHERE key_hash IN ({}) ORDER BY person_id",
-                placeholders(1, chunk.len())
+                placeholder_list(self.store.backend, 1, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for d in chunk {
@@ -268,7 +271,7 @@ impl IngestTx {
                 ]
             })
             .collect();
-        insert_rows(&mut self.tx, "quarantine", &["batch_id", "line_no", "field", "reason", "detail", "raw"], values).await?;
+        insert_rows(self.store.backend, &mut self.tx, "quarantine", &["batch_id", "line_no", "field", "reason", "detail", "raw"], values).await?;
         self.outcome.quarantined += rows.len() as u64;
         Ok(())
     }

@@ -3,6 +3,8 @@
 use sqlx::AssertSqlSafe;
 use sqlx::AnyConnection;
 
+use crate::Backend;
+
 /// One bindable value.
 #[derive(Debug, Clone)]
 pub(crate) enum Val {
@@ -17,11 +19,32 @@ pub(crate) fn placeholders(start: usize, n: usize) -> String {
     (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Both engines accept well over this many parameters in one statement.
-const MAX_PARAMS: usize = 30_000;
+/// `n` placeholders numbered from `start`, in the backend's cheapest syntax (see `tuple`).
+/// On SQLite every parameter of the statement must then be anonymous too.
+pub(crate) fn placeholder_list(backend: Backend, start: usize, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => vec!["?"; n].join(", "),
+        Backend::Postgres => placeholders(start, n),
+    }
+}
+
+/// Parameters per multi-row statement (both engines accept far more; larger statements stop
+/// paying off well before this).
+const MAX_PARAMS: usize = 6_000;
+
+/// A row tuple of `width` placeholders for row `r` in the backend's cheapest syntax. SQLite
+/// resolves named or numbered parameters (`$n`, `?n`) by a linear search per parameter, which is
+/// quadratic for multi-row inserts, so it gets anonymous `?`; PostgreSQL only knows `$n`.
+fn tuple(backend: Backend, r: usize, width: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("({})", vec!["?"; width].join(", ")),
+        Backend::Postgres => format!("({})", placeholders(r * width + 1, width)),
+    }
+}
 
 /// Inserts `rows` into `table`, several rows per statement.
 pub(crate) async fn insert_rows(
+    backend: Backend,
     conn: &mut AnyConnection,
     table: &'static str,
     columns: &'static [&'static str],
@@ -32,8 +55,7 @@ pub(crate) async fn insert_rows(
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
-        let tuples: Vec<String> =
-            (0..chunk.len()).map(|r| format!("({})", placeholders(r * width + 1, width))).collect();
+        let tuples: Vec<String> = (0..chunk.len()).map(|r| tuple(backend, r, width)).collect();
         let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {

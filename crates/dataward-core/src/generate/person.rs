@@ -466,6 +466,7 @@ pub(crate) fn generate(seed: u64, index: u64, dates: &DateContext) -> SyntheticP
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
 
     #[test]
     fn the_mobile_permutation_is_a_bijection_on_a_small_domain() {
@@ -517,6 +518,4 @@ mod tests {
             email(&mut b, 11, first, "Smith")
         );
     }
-
-    use rand::SeedableRng;
 }

@@ -536,3 +536,96 @@ impl<'a, I: Iterator<Item = &'a i16> + Clone> MinMax for I {
         (self.clone().min().copied(), self.max().copied())
     }
 }
+
+/// Columns of each file holding phones, yes/no flags and a renewal month, for the cross-check.
+const PHONES: [&[usize]; 3] = [&[6, 7], &[5], &[6, 7]];
+const FLAGS: [&[usize]; 3] = [&[13, 17, 18], &[], &[15, 16, 17]];
+const FIRST_NAME: [usize; 3] = [2, 1, 2];
+
+#[test]
+fn clean_rows_parse_with_the_normalise_module_and_each_defect_is_rejected_by_it() {
+    use crate::normalise::{
+        DateOfBirth, DobError, Email, PhoneNumber, Postcode, normalise_name, parse_flag,
+        parse_month,
+    };
+    for (file, rows) in sample().iter().enumerate() {
+        let l = &partner_files::LAYOUTS[file];
+        for r in rows {
+            let v = &r.values;
+            let ctx = || format!("{}: {v:?}", partner_files()[file].name);
+            match r.defect {
+                None => {
+                    assert!(Postcode::parse(&v[l.postcode]).is_ok(), "{}", ctx());
+                    for &i in PHONES[file] {
+                        assert!(
+                            v[i].is_empty() || PhoneNumber::parse(&v[i]).is_ok(),
+                            "{}",
+                            ctx()
+                        );
+                    }
+                    assert!(
+                        v[l.email].is_empty() || Email::parse(&v[l.email]).is_ok(),
+                        "{}",
+                        ctx()
+                    );
+                    assert!(
+                        v[l.dob].is_empty() || DateOfBirth::parse(&v[l.dob], TODAY).is_ok(),
+                        "{}",
+                        ctx()
+                    );
+                    for &i in FLAGS[file] {
+                        assert!(parse_flag(&v[i]).is_ok(), "{}", ctx());
+                    }
+                    if let Some(i) = l.renewal_month {
+                        assert!(matches!(parse_month(&v[i]), Ok(Some(1..=12))), "{}", ctx());
+                    }
+                    assert!(
+                        matches!(normalise_name(&v[l.surname]), Ok(Some(_))),
+                        "{}",
+                        ctx()
+                    );
+                    assert!(
+                        matches!(normalise_name(&v[FIRST_NAME[file]]), Ok(Some(_))),
+                        "{}",
+                        ctx()
+                    );
+                }
+                Some(Defect::InvalidPostcode) => {
+                    assert!(Postcode::parse(&v[l.postcode]).is_err(), "{}", ctx())
+                }
+                Some(Defect::InvalidEmail) => {
+                    assert!(Email::parse(&v[l.email]).is_err(), "{}", ctx())
+                }
+                Some(Defect::ImpossibleDate) => {
+                    assert!(
+                        crate::normalise::parse_date(&v[l.dob]).is_err(),
+                        "{}",
+                        ctx()
+                    )
+                }
+                Some(Defect::UnderAge) => {
+                    assert_eq!(
+                        DateOfBirth::parse(&v[l.dob], TODAY).err(),
+                        Some(DobError::UnderAge),
+                        "{}",
+                        ctx()
+                    )
+                }
+                Some(Defect::UnparseablePhone) => {
+                    assert!(PhoneNumber::parse(&v[l.phone]).is_err(), "{}", ctx())
+                }
+                Some(Defect::InvalidRenewalMonth) => {
+                    assert!(
+                        parse_month(&v[l.renewal_month.unwrap()]).is_err(),
+                        "{}",
+                        ctx()
+                    )
+                }
+                Some(Defect::BlankSurname) => {
+                    assert_eq!(normalise_name(&v[l.surname]), Ok(None), "{}", ctx())
+                }
+                Some(Defect::WrongFieldCount | Defect::MalformedJson) => {}
+            }
+        }
+    }
+}
