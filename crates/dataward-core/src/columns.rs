@@ -28,32 +28,97 @@ pub fn header_key(header: &str) -> String {
 }
 
 const ALIASES: &[(&[&str], Field)] = &[
-    (&["id", "recordid", "urn", "customerid", "customerref", "ref", "reference", "partnerrecordid", "sourceid", "memberid"], Field::PartnerRecordId),
+    (
+        &[
+            "id",
+            "recordid",
+            "urn",
+            "customerid",
+            "customerref",
+            "ref",
+            "reference",
+            "partnerrecordid",
+            "sourceid",
+            "memberid",
+        ],
+        Field::PartnerRecordId,
+    ),
     (&["title", "salutation", "prefix"], Field::Title),
     (&["firstname", "forename", "forenames", "givenname", "first", "fname"], Field::FirstName),
     (&["middlename", "middlenames", "middle", "othernames"], Field::MiddleName),
     (&["surname", "lastname", "familyname", "last", "lname"], Field::Surname),
     (&["dob", "dateofbirth", "birthdate", "birthday", "dateofbirthddmmyyyy"], Field::DateOfBirth),
     (&["email", "emailaddress", "emailaddr", "mail"], Field::Email),
-    (&["mobile", "mobilephone", "mobilenumber", "mobileno", "mobiletel", "cell", "cellphone", "mobilenum"], Field::Mobile),
-    (&["landline", "landlinenumber", "homephone", "hometel", "hometelephone", "homenumber", "landlinephone"], Field::Landline),
-    (&["phone", "phonenumber", "telephone", "tel", "telephonenumber", "contactnumber", "phoneno", "telno"], Field::Phone),
-    (&["address", "address1", "addressline1", "add1", "line1", "street", "streetaddress", "address1line"], Field::AddressLine(1)),
+    (
+        &["mobile", "mobilephone", "mobilenumber", "mobileno", "mobiletel", "cell", "cellphone", "mobilenum"],
+        Field::Mobile,
+    ),
+    (
+        &["landline", "landlinenumber", "homephone", "hometel", "hometelephone", "homenumber", "landlinephone"],
+        Field::Landline,
+    ),
+    (
+        &["phone", "phonenumber", "telephone", "tel", "telephonenumber", "contactnumber", "phoneno", "telno"],
+        Field::Phone,
+    ),
+    (
+        &["address", "address1", "addressline1", "add1", "line1", "street", "streetaddress", "address1line"],
+        Field::AddressLine(1),
+    ),
     (&["address2", "addressline2", "add2", "line2"], Field::AddressLine(2)),
     (&["address3", "addressline3", "add3", "line3", "locality"], Field::AddressLine(3)),
     (&["address4", "addressline4", "add4", "line4"], Field::AddressLine(4)),
     (&["town", "city", "posttown", "towncity"], Field::Town),
     (&["county", "region"], Field::County),
     (&["postcode", "postalcode", "postcodes", "zip", "zipcode"], Field::Postcode),
-    (&["insurancerenewalmonth", "renewalmonth", "renewal", "carinsurancerenewal", "homeinsurancerenewal", "insurancerenewal"], Field::RenewalMonth),
-    (&["childrenpresent", "childreninhousehold", "haschildren", "kidspresent", "childrenunder16", "childflag"], Field::ChildrenPresent),
-    (&["emailconsent", "emailoptin", "optinemail", "emailmarketingconsent", "marketingconsentemail", "emailpermission"], Field::EmailMarketingConsent),
-    (&["collectedon", "datecollected", "optindate", "signupdate", "capturedate", "collectiondate", "datecaptured"], Field::CollectedOn),
+    (
+        &[
+            "insurancerenewalmonth",
+            "renewalmonth",
+            "renewal",
+            "carinsurancerenewal",
+            "homeinsurancerenewal",
+            "insurancerenewal",
+        ],
+        Field::RenewalMonth,
+    ),
+    (
+        &["childrenpresent", "childreninhousehold", "haschildren", "kidspresent", "childrenunder16", "childflag"],
+        Field::ChildrenPresent,
+    ),
+    (
+        &[
+            "emailconsent",
+            "emailoptin",
+            "optinemail",
+            "emailmarketingconsent",
+            "marketingconsentemail",
+            "emailpermission",
+        ],
+        Field::EmailMarketingConsent,
+    ),
+    (
+        &["collectedon", "datecollected", "optindate", "signupdate", "capturedate", "collectiondate", "datecaptured"],
+        Field::CollectedOn,
+    ),
 ];
 
 const LIFESTYLE: &[&str] = &[
-    "homeowner", "homeownership", "residentialstatus", "tenure", "pets", "petowner", "interests", "hobbies",
-    "maritalstatus", "occupation", "carowner", "carmake", "gender", "householdsize", "propertytype",
+    "homeowner",
+    "homeownership",
+    "residentialstatus",
+    "tenure",
+    "pets",
+    "petowner",
+    "interests",
+    "hobbies",
+    "maritalstatus",
+    "occupation",
+    "carowner",
+    "carmake",
+    "gender",
+    "householdsize",
+    "propertytype",
 ];
 
 const FORBIDDEN: &[(&[&str], Category)] = &[
@@ -65,7 +130,10 @@ const FORBIDDEN: &[(&[&str], Category)] = &[
     (&["religion", "faith", "religiousbelief"], c::RELIGION),
     (&["politicalparty", "politics", "politicalview", "votingintention"], c::POLITICAL),
     (&["sexualorientation", "sexuality"], c::SEXUAL_ORIENTATION),
-    (&["childname", "childsname", "childrensnames", "childdob", "childage", "childrenages", "childschool"], c::CHILDREN),
+    (
+        &["childname", "childsname", "childrensnames", "childdob", "childage", "childrenages", "childschool"],
+        c::CHILDREN,
+    ),
     (&["nationality", "citizenship"], c::NATIONALITY),
     (&["mothersmaidenname", "maidenname"], c::MOTHERS_MAIDEN_NAME),
 ];
@@ -128,9 +196,13 @@ pub enum ColumnError {
     MappingSyntax { file: String, message: String },
     #[error("{file}: column `{column}` is mapped to unknown field `{field}`")]
     MappingUnknownField { file: String, column: String, field: String },
-    #[error("column `{column}` holds {category}, which this deployment's profile refuses to hold; the whole file was rejected and nothing was stored")]
+    #[error(
+        "column `{column}` holds {category}, which this deployment's profile refuses to hold; the whole file was rejected and nothing was stored"
+    )]
     Forbidden { column: String, category: Category },
-    #[error("column `{column}` holds {category}, which this deployment's profile does not hold; map it to \"ignore\" in a mapping file to load the rest")]
+    #[error(
+        "column `{column}` holds {category}, which this deployment's profile does not hold; map it to \"ignore\" in a mapping file to load the rest"
+    )]
     NotHeld { column: String, category: Category },
     #[error("columns `{first}` and `{second}` both map to {field}")]
     Duplicate { first: String, second: String, field: String },
@@ -206,7 +278,11 @@ pub fn plan_columns(headers: &[String], mapping: &Mapping, profile: &Profile) ->
         }
         let repeatable = matches!(field, Field::Phone | Field::Mobile | Field::Landline);
         if !repeatable && let Some(first) = seen.get(&field) {
-            return Err(ColumnError::Duplicate { first: first.to_string(), second: header.clone(), field: field.name() });
+            return Err(ColumnError::Duplicate {
+                first: first.to_string(),
+                second: header.clone(),
+                field: field.name(),
+            });
         }
         seen.insert(field.clone(), header);
         plan.fields.push(Some(field));
@@ -267,7 +343,9 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_reported_not_kept() {
-        let plan = plan_columns(&headers(&["first_name", "surname", "shoe_size", "email"]), &Mapping::default(), &broker()).unwrap();
+        let plan =
+            plan_columns(&headers(&["first_name", "surname", "shoe_size", "email"]), &Mapping::default(), &broker())
+                .unwrap();
         assert_eq!(plan.unknown, vec!["shoe_size".to_string()]);
         assert_eq!(plan.fields[2], None);
         assert_eq!(plan.fields[3], Some(Field::Email));
@@ -275,7 +353,8 @@ mod tests {
 
     #[test]
     fn a_credit_score_column_fails_the_whole_file_naming_the_column() {
-        let err = plan_columns(&headers(&["first_name", "surname", "credit_score"]), &Mapping::default(), &broker()).unwrap_err();
+        let err = plan_columns(&headers(&["first_name", "surname", "credit_score"]), &Mapping::default(), &broker())
+            .unwrap_err();
         assert_eq!(err, ColumnError::Forbidden { column: "credit_score".into(), category: c::CREDIT_SCORE });
         assert!(err.to_string().contains("`credit_score`"));
     }
@@ -283,14 +362,16 @@ mod tests {
     #[test]
     fn health_and_religion_columns_are_refused_by_the_broker() {
         for column in ["medical_condition", "Religion", "Sexual Orientation", "Child Name", "Household Income"] {
-            let err = plan_columns(&headers(&["first_name", "surname", column]), &Mapping::default(), &broker()).unwrap_err();
+            let err =
+                plan_columns(&headers(&["first_name", "surname", column]), &Mapping::default(), &broker()).unwrap_err();
             assert!(matches!(err, ColumnError::Forbidden { .. }), "{column}: {err:?}");
         }
     }
 
     #[test]
     fn a_category_the_profile_does_not_hold_is_rejected() {
-        let err = plan_columns(&headers(&["first_name", "surname", "nationality"]), &Mapping::default(), &broker()).unwrap_err();
+        let err = plan_columns(&headers(&["first_name", "surname", "nationality"]), &Mapping::default(), &broker())
+            .unwrap_err();
         assert!(matches!(err, ColumnError::NotHeld { .. }), "{err:?}");
     }
 
@@ -301,8 +382,12 @@ mod tests {
             "[columns]\n\"Cust Fore\" = \"first_name\"\n\"Cust Sur\" = \"surname\"\n\"Internal Score\" = \"ignore\"\n\"Hobby\" = \"lifestyle.hobbies\"\n",
         )
         .unwrap();
-        let plan = plan_columns(&headers(&["Cust Fore", "Cust Sur", "Internal Score", "Hobby"]), &mapping, &broker()).unwrap();
-        assert_eq!(plan.fields, vec![Some(Field::FirstName), Some(Field::Surname), None, Some(Field::Lifestyle("hobbies".into()))]);
+        let plan =
+            plan_columns(&headers(&["Cust Fore", "Cust Sur", "Internal Score", "Hobby"]), &mapping, &broker()).unwrap();
+        assert_eq!(
+            plan.fields,
+            vec![Some(Field::FirstName), Some(Field::Surname), None, Some(Field::Lifestyle("hobbies".into()))]
+        );
         assert_eq!(plan.ignored, vec!["Internal Score".to_string()]);
         assert!(plan.unknown.is_empty());
     }
@@ -315,9 +400,21 @@ mod tests {
 
     #[test]
     fn two_email_columns_are_ambiguous_but_two_phones_are_fine() {
-        let err = plan_columns(&headers(&["first_name", "surname", "email", "Email Address"]), &Mapping::default(), &broker()).unwrap_err();
+        let err = plan_columns(
+            &headers(&["first_name", "surname", "email", "Email Address"]),
+            &Mapping::default(),
+            &broker(),
+        )
+        .unwrap_err();
         assert!(matches!(err, ColumnError::Duplicate { .. }));
-        assert!(plan_columns(&headers(&["first_name", "surname", "mobile", "phone", "telephone"]), &Mapping::default(), &broker()).is_ok());
+        assert!(
+            plan_columns(
+                &headers(&["first_name", "surname", "mobile", "phone", "telephone"]),
+                &Mapping::default(),
+                &broker()
+            )
+            .is_ok()
+        );
     }
 
     #[test]

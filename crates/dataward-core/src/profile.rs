@@ -220,9 +220,7 @@ impl Locator<'_> {
         values
             .iter()
             .enumerate()
-            .map(|(i, v)| {
-                Purpose::parse(v.get_ref()).ok_or_else(|| self.unknown(v, format!("{key}[{i}]"), "purpose"))
-            })
+            .map(|(i, v)| Purpose::parse(v.get_ref()).ok_or_else(|| self.unknown(v, format!("{key}[{i}]"), "purpose")))
             .collect()
     }
 }
@@ -315,7 +313,11 @@ impl Profile {
             )
         })?;
         let linkage = match raw.linkage {
-            Some(l) if !(0.0 < l.possible_threshold && l.possible_threshold < l.link_threshold && l.link_threshold < 1.0) => {
+            Some(l)
+                if !(0.0 < l.possible_threshold
+                    && l.possible_threshold < l.link_threshold
+                    && l.link_threshold < 1.0) =>
+            {
                 return Err(ProfileError::Invalid {
                     file: file.into(),
                     line: text.lines().position(|l| l.trim_start().starts_with("[linkage]")).map_or(1, |p| p + 1),

@@ -12,8 +12,8 @@ use jiff::civil::Date;
 
 use crate::fields::Field;
 use crate::normalise::{
-    DateOfBirth, DobError, Email, FlagError, NameError, PhoneKind, PhoneNumber, Postcode,
-    normalise_address_line, normalise_name, normalise_title, parse_date, parse_flag, parse_month,
+    DateOfBirth, DobError, Email, FlagError, NameError, PhoneKind, PhoneNumber, Postcode, normalise_address_line,
+    normalise_name, normalise_title, parse_date, parse_flag, parse_month,
 };
 use crate::quarantine::QuarantineReason;
 
@@ -57,11 +57,7 @@ pub struct Rejection {
 
 impl Rejection {
     fn new(field: Option<Field>, reason: QuarantineReason, detail: impl ToString) -> Rejection {
-        Rejection {
-            field,
-            reason,
-            detail: detail.to_string(),
-        }
+        Rejection { field, reason, detail: detail.to_string() }
     }
 }
 
@@ -103,13 +99,9 @@ pub fn clean_row(fields: &[(Field, &str)], today: Date) -> Result<CleanRecord, R
             continue;
         }
         let value = raw.trim();
-        let reject =
-            |reason, detail: &dyn fmt::Display| Rejection::new(Some(field.clone()), reason, detail);
+        let reject = |reason, detail: &dyn fmt::Display| Rejection::new(Some(field.clone()), reason, detail);
         if value.chars().count() > MAX_VALUE_CHARS {
-            return Err(reject(
-                R::ValueTooLong,
-                &"value is longer than 200 characters",
-            ));
+            return Err(reject(R::ValueTooLong, &"value is longer than 200 characters"));
         }
         let name_error = |e: NameError| match e {
             NameError::TooLong => reject(R::ValueTooLong, &e),
@@ -117,26 +109,15 @@ pub fn clean_row(fields: &[(Field, &str)], today: Date) -> Result<CleanRecord, R
         };
         match field {
             Field::PartnerRecordId => {
-                set_once(
-                    &mut partner_record_id,
-                    (!value.is_empty()).then(|| value.to_string()),
-                );
+                set_once(&mut partner_record_id, (!value.is_empty()).then(|| value.to_string()));
             }
             Field::Title => set_once(&mut title, normalise_title(value)),
             Field::FirstName | Field::Surname => {
-                let which = if *field == Field::FirstName {
-                    "first name"
-                } else {
-                    "surname"
-                };
+                let which = if *field == Field::FirstName { "first name" } else { "surname" };
                 let Some(name) = normalise_name(value).map_err(name_error)? else {
                     return Err(reject(R::MissingName, &format_args!("{which} is blank")));
                 };
-                let slot = if *field == Field::FirstName {
-                    &mut first_name
-                } else {
-                    &mut surname
-                };
+                let slot = if *field == Field::FirstName { &mut first_name } else { &mut surname };
                 set_once(slot, Some(name));
             }
             Field::MiddleName => {
@@ -192,10 +173,7 @@ pub fn clean_row(fields: &[(Field, &str)], today: Date) -> Result<CleanRecord, R
             Field::CollectedOn if !value.is_empty() => {
                 let date = parse_date(value).map_err(|e| reject(R::InvalidCollectionDate, &e))?;
                 if date > today {
-                    return Err(reject(
-                        R::InvalidCollectionDate,
-                        &"collection date is in the future",
-                    ));
+                    return Err(reject(R::InvalidCollectionDate, &"collection date is in the future"));
                 }
                 set_once(&mut collected_on, Some(date));
             }
@@ -204,13 +182,8 @@ pub fn clean_row(fields: &[(Field, &str)], today: Date) -> Result<CleanRecord, R
         }
     }
 
-    let missing = |field: Field, which: &str| {
-        Rejection::new(
-            Some(field),
-            R::MissingName,
-            format_args!("{which} is missing"),
-        )
-    };
+    let missing =
+        |field: Field, which: &str| Rejection::new(Some(field), R::MissingName, format_args!("{which} is missing"));
     let first_name = first_name.ok_or_else(|| missing(Field::FirstName, "first name"))?;
     let surname = surname.ok_or_else(|| missing(Field::Surname, "surname"))?;
     if email.is_none() && phones.is_empty() && postcode.is_none() && date_of_birth.is_none() {
@@ -259,10 +232,7 @@ impl CleanRecord {
     pub fn values(&self) -> Vec<RecordValue> {
         let mut out = Vec::new();
         let mut push = |field: Field, value: &str| {
-            out.push(RecordValue {
-                field,
-                value: value.to_string(),
-            });
+            out.push(RecordValue { field, value: value.to_string() });
         };
         if let Some(title) = &self.title {
             push(Field::Title, title);
@@ -305,10 +275,7 @@ impl CleanRecord {
             push(Field::RenewalMonth, &month.to_string());
         }
         if let Some(children) = self.children_present {
-            push(
-                Field::ChildrenPresent,
-                if children { "true" } else { "false" },
-            );
+            push(Field::ChildrenPresent, if children { "true" } else { "false" });
         }
         out
     }
@@ -334,10 +301,7 @@ impl fmt::Debug for CleanRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = Presence(true);
         f.debug_struct("CleanRecord")
-            .field(
-                "partner_record_id",
-                &Presence(self.partner_record_id.is_some()),
-            )
+            .field("partner_record_id", &Presence(self.partner_record_id.is_some()))
             .field("title", &Presence(self.title.is_some()))
             .field("first_name", &redacted)
             .field("middle_name", &Presence(self.middle_name.is_some()))
@@ -351,10 +315,7 @@ impl fmt::Debug for CleanRecord {
             .field("postcode", &Presence(self.postcode.is_some()))
             .field("lifestyle", &Count(self.lifestyle.len()))
             .field("renewal_month", &Presence(self.renewal_month.is_some()))
-            .field(
-                "children_present",
-                &Presence(self.children_present.is_some()),
-            )
+            .field("children_present", &Presence(self.children_present.is_some()))
             .field("email_marketing_consent", &Presence(true))
             .field("collected_on", &Presence(self.collected_on.is_some()))
             .finish()
@@ -363,10 +324,7 @@ impl fmt::Debug for CleanRecord {
 
 impl fmt::Debug for RecordValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RecordValue")
-            .field("field", &self.field)
-            .field("value", &format_args!("<redacted>"))
-            .finish()
+        f.debug_struct("RecordValue").field("field", &self.field).field("value", &format_args!("<redacted>")).finish()
     }
 }
 
@@ -381,11 +339,7 @@ mod tests {
 
     /// A minimal acceptable row: both names and one identifier.
     fn base() -> Vec<(Field, &'static str)> {
-        vec![
-            (Field::FirstName, "jane"),
-            (Field::Surname, "doe"),
-            (Field::Email, "jane.doe@example.com"),
-        ]
+        vec![(Field::FirstName, "jane"), (Field::Surname, "doe"), (Field::Email, "jane.doe@example.com")]
     }
 
     fn with<'a>(extra: &[(Field, &'a str)]) -> Vec<(Field, &'a str)> {
@@ -407,20 +361,11 @@ mod tests {
 
     fn assert_rejected(row: &[(Field, &str)], field: Option<Field>, reason: QuarantineReason) {
         let r = rejected(row);
-        assert_eq!(
-            (r.field.clone(), r.reason),
-            (field, reason),
-            "detail: {}",
-            r.detail
-        );
+        assert_eq!((r.field.clone(), r.reason), (field, reason), "detail: {}", r.detail);
         for (_, raw) in row {
             let raw = raw.trim();
             if raw.len() > 3 {
-                assert!(
-                    !r.detail.contains(raw),
-                    "detail {:?} leaks a value",
-                    r.detail
-                );
+                assert!(!r.detail.contains(raw), "detail {:?} leaks a value", r.detail);
             }
         }
     }
@@ -454,22 +399,10 @@ mod tests {
         assert_eq!(r.first_name, "Jane");
         assert_eq!(r.middle_name.as_deref(), Some("Mary"));
         assert_eq!(r.surname, "O'Brien");
-        assert_eq!(
-            r.date_of_birth.map(|d| d.as_iso()).as_deref(),
-            Some("1980-03-12")
-        );
-        assert_eq!(
-            r.email.as_ref().map(Email::as_str),
-            Some("jane.obrien@example.com")
-        );
+        assert_eq!(r.date_of_birth.map(|d| d.as_iso()).as_deref(), Some("1980-03-12"));
+        assert_eq!(r.email.as_ref().map(Email::as_str), Some("jane.obrien@example.com"));
         let phones: Vec<_> = r.phones.iter().map(|p| (p.e164(), p.kind())).collect();
-        assert_eq!(
-            phones,
-            [
-                ("+447911123456", PhoneKind::Mobile),
-                ("+442079460018", PhoneKind::Landline)
-            ]
-        );
+        assert_eq!(phones, [("+447911123456", PhoneKind::Mobile), ("+442079460018", PhoneKind::Landline)]);
         assert_eq!(r.address_lines, ["12A High St"]);
         assert_eq!(r.town.as_deref(), Some("London"));
         assert_eq!(r.county.as_deref(), Some("Greater London"));
@@ -504,11 +437,7 @@ mod tests {
             (Field::EmailMarketingConsent, "no"),
             (Field::CollectedOn, "01/01/2024"),
         ];
-        let values: Vec<(Field, String)> = clean(&row)
-            .values()
-            .into_iter()
-            .map(|v| (v.field, v.value))
-            .collect();
+        let values: Vec<(Field, String)> = clean(&row).values().into_iter().map(|v| (v.field, v.value)).collect();
         let expected: Vec<(Field, String)> = [
             (Field::Title, "Dr"),
             (Field::FirstName, "Jane"),
@@ -536,26 +465,15 @@ mod tests {
 
     #[test]
     fn values_of_a_minimal_record_are_just_names_and_the_identifier() {
-        let fields: Vec<Field> = clean(&base())
-            .values()
-            .into_iter()
-            .map(|v| v.field)
-            .collect();
+        let fields: Vec<Field> = clean(&base()).values().into_iter().map(|v| v.field).collect();
         assert_eq!(fields, [Field::FirstName, Field::Surname, Field::Email]);
     }
 
     #[test]
     fn value_over_200_characters_is_value_too_long() {
         let long = "x".repeat(201);
-        let row = [
-            (Field::FirstName, "jane"),
-            (Field::Lifestyle("notes".into()), long.as_str()),
-        ];
-        assert_rejected(
-            &row,
-            Some(Field::Lifestyle("notes".into())),
-            QuarantineReason::ValueTooLong,
-        );
+        let row = [(Field::FirstName, "jane"), (Field::Lifestyle("notes".into()), long.as_str())];
+        assert_rejected(&row, Some(Field::Lifestyle("notes".into())), QuarantineReason::ValueTooLong);
     }
 
     #[test]
@@ -575,35 +493,21 @@ mod tests {
 
     #[test]
     fn blank_first_name_is_missing_name() {
-        let row = [
-            (Field::FirstName, "  "),
-            (Field::Surname, "doe"),
-            (Field::Email, "j@x.com"),
-        ];
+        let row = [(Field::FirstName, "  "), (Field::Surname, "doe"), (Field::Email, "j@x.com")];
         assert_rejected(&row, Some(Field::FirstName), QuarantineReason::MissingName);
     }
 
     #[test]
     fn row_without_a_surname_column_is_missing_name() {
-        let row = [
-            (Field::FirstName, "jane"),
-            (Field::Email, "jane@example.com"),
-        ];
+        let row = [(Field::FirstName, "jane"), (Field::Email, "jane@example.com")];
         let r = rejected(&row);
-        assert_eq!(
-            (r.field, r.reason),
-            (Some(Field::Surname), QuarantineReason::MissingName)
-        );
+        assert_eq!((r.field, r.reason), (Some(Field::Surname), QuarantineReason::MissingName));
         assert_eq!(r.detail, "surname is missing");
     }
 
     #[test]
     fn name_with_digits_is_invalid_name() {
-        let row = [
-            (Field::FirstName, "jane"),
-            (Field::Surname, "D0e"),
-            (Field::Email, "j@x.com"),
-        ];
+        let row = [(Field::FirstName, "jane"), (Field::Surname, "D0e"), (Field::Email, "j@x.com")];
         assert_rejected(&row, Some(Field::Surname), QuarantineReason::InvalidName);
     }
 
@@ -627,11 +531,7 @@ mod tests {
     #[test]
     fn bad_postcode_is_invalid_postcode() {
         let row = with(&[(Field::Postcode, "SW1A 1CA")]);
-        assert_rejected(
-            &row,
-            Some(Field::Postcode),
-            QuarantineReason::InvalidPostcode,
-        );
+        assert_rejected(&row, Some(Field::Postcode), QuarantineReason::InvalidPostcode);
         assert!(rejected(&row).detail.starts_with("inward code"));
     }
 
@@ -643,53 +543,33 @@ mod tests {
 
     #[test]
     fn bad_email_is_invalid_email() {
-        let row = [
-            (Field::FirstName, "jane"),
-            (Field::Surname, "doe"),
-            (Field::Email, "jane.doe@localhost"),
-        ];
+        let row = [(Field::FirstName, "jane"), (Field::Surname, "doe"), (Field::Email, "jane.doe@localhost")];
         assert_rejected(&row, Some(Field::Email), QuarantineReason::InvalidEmail);
     }
 
     #[test]
     fn impossible_date_of_birth_is_invalid_date_of_birth() {
         let row = with(&[(Field::DateOfBirth, "31/02/1980")]);
-        assert_rejected(
-            &row,
-            Some(Field::DateOfBirth),
-            QuarantineReason::InvalidDateOfBirth,
-        );
+        assert_rejected(&row, Some(Field::DateOfBirth), QuarantineReason::InvalidDateOfBirth);
         assert_eq!(rejected(&row).detail, "31 February does not exist");
     }
 
     #[test]
     fn two_digit_year_of_birth_is_invalid_date_of_birth() {
         let row = with(&[(Field::DateOfBirth, "12/03/80")]);
-        assert_rejected(
-            &row,
-            Some(Field::DateOfBirth),
-            QuarantineReason::InvalidDateOfBirth,
-        );
+        assert_rejected(&row, Some(Field::DateOfBirth), QuarantineReason::InvalidDateOfBirth);
     }
 
     #[test]
     fn future_date_of_birth_is_implausible() {
         let row = with(&[(Field::DateOfBirth, "2030-01-01")]);
-        assert_rejected(
-            &row,
-            Some(Field::DateOfBirth),
-            QuarantineReason::ImplausibleDateOfBirth,
-        );
+        assert_rejected(&row, Some(Field::DateOfBirth), QuarantineReason::ImplausibleDateOfBirth);
     }
 
     #[test]
     fn date_of_birth_before_1900_is_implausible() {
         let row = with(&[(Field::DateOfBirth, "1899-12-31")]);
-        assert_rejected(
-            &row,
-            Some(Field::DateOfBirth),
-            QuarantineReason::ImplausibleDateOfBirth,
-        );
+        assert_rejected(&row, Some(Field::DateOfBirth), QuarantineReason::ImplausibleDateOfBirth);
     }
 
     #[test]
@@ -701,57 +581,33 @@ mod tests {
     #[test]
     fn bad_renewal_month_is_invalid_renewal_month() {
         let row = with(&[(Field::RenewalMonth, "13")]);
-        assert_rejected(
-            &row,
-            Some(Field::RenewalMonth),
-            QuarantineReason::InvalidRenewalMonth,
-        );
+        assert_rejected(&row, Some(Field::RenewalMonth), QuarantineReason::InvalidRenewalMonth);
     }
 
     #[test]
     fn bad_children_present_flag_is_invalid_flag() {
         let row = with(&[(Field::ChildrenPresent, "maybe")]);
-        assert_rejected(
-            &row,
-            Some(Field::ChildrenPresent),
-            QuarantineReason::InvalidFlag,
-        );
+        assert_rejected(&row, Some(Field::ChildrenPresent), QuarantineReason::InvalidFlag);
     }
 
     #[test]
     fn bad_consent_flag_is_invalid_flag() {
         let row = with(&[(Field::EmailMarketingConsent, "perhaps")]);
-        assert_rejected(
-            &row,
-            Some(Field::EmailMarketingConsent),
-            QuarantineReason::InvalidFlag,
-        );
+        assert_rejected(&row, Some(Field::EmailMarketingConsent), QuarantineReason::InvalidFlag);
     }
 
     #[test]
     fn unparseable_collection_date_is_invalid_collection_date() {
         let row = with(&[(Field::CollectedOn, "last tuesday")]);
-        assert_rejected(
-            &row,
-            Some(Field::CollectedOn),
-            QuarantineReason::InvalidCollectionDate,
-        );
+        assert_rejected(&row, Some(Field::CollectedOn), QuarantineReason::InvalidCollectionDate);
     }
 
     #[test]
     fn future_collection_date_is_invalid_collection_date() {
         let row = with(&[(Field::CollectedOn, "16/06/2025")]);
-        assert_rejected(
-            &row,
-            Some(Field::CollectedOn),
-            QuarantineReason::InvalidCollectionDate,
-        );
+        assert_rejected(&row, Some(Field::CollectedOn), QuarantineReason::InvalidCollectionDate);
         assert_eq!(rejected(&row).detail, "collection date is in the future");
-        assert!(
-            clean(&with(&[(Field::CollectedOn, "15/06/2025")]))
-                .collected_on
-                .is_some()
-        );
+        assert!(clean(&with(&[(Field::CollectedOn, "15/06/2025")])).collected_on.is_some());
     }
 
     #[test]
@@ -782,30 +638,13 @@ mod tests {
 
     #[test]
     fn first_failure_in_column_order_wins() {
-        let email_first = [
-            (Field::FirstName, "jane"),
-            (Field::Email, "nope"),
-            (Field::Postcode, "nope"),
-            (Field::Surname, "doe"),
-        ];
-        assert_eq!(
-            rejected(&email_first).reason,
-            QuarantineReason::InvalidEmail
-        );
-        let postcode_first = [
-            (Field::Postcode, "nope"),
-            (Field::Email, "nope"),
-            (Field::FirstName, ""),
-        ];
-        assert_eq!(
-            rejected(&postcode_first).reason,
-            QuarantineReason::InvalidPostcode
-        );
+        let email_first =
+            [(Field::FirstName, "jane"), (Field::Email, "nope"), (Field::Postcode, "nope"), (Field::Surname, "doe")];
+        assert_eq!(rejected(&email_first).reason, QuarantineReason::InvalidEmail);
+        let postcode_first = [(Field::Postcode, "nope"), (Field::Email, "nope"), (Field::FirstName, "")];
+        assert_eq!(rejected(&postcode_first).reason, QuarantineReason::InvalidPostcode);
         let blank_name_first = [(Field::FirstName, ""), (Field::Email, "nope")];
-        assert_eq!(
-            rejected(&blank_name_first).reason,
-            QuarantineReason::MissingName
-        );
+        assert_eq!(rejected(&blank_name_first).reason, QuarantineReason::MissingName);
     }
 
     #[test]
@@ -817,20 +656,13 @@ mod tests {
             (Field::Phone, "+44 20 7946 0018"),
             (Field::Phone, ""),
         ]);
-        let e164: Vec<String> = clean(&row)
-            .phones
-            .iter()
-            .map(|p| p.e164().to_string())
-            .collect();
+        let e164: Vec<String> = clean(&row).phones.iter().map(|p| p.e164().to_string()).collect();
         assert_eq!(e164, ["+442079460018", "+447911123456"]);
     }
 
     #[test]
     fn phone_kind_comes_from_the_number_not_the_column() {
-        let row = with(&[
-            (Field::Mobile, "020 7946 0018"),
-            (Field::Landline, "07911 123456"),
-        ]);
+        let row = with(&[(Field::Mobile, "020 7946 0018"), (Field::Landline, "07911 123456")]);
         let kinds: Vec<PhoneKind> = clean(&row).phones.iter().map(PhoneNumber::kind).collect();
         assert_eq!(kinds, [PhoneKind::Landline, PhoneKind::Mobile]);
     }
@@ -843,10 +675,7 @@ mod tests {
             (Field::AddressLine(3), ""),
             (Field::AddressLine(4), "mill lane"),
         ]);
-        assert_eq!(
-            clean(&row).address_lines,
-            ["Flat 3B", "The Old Mill", "Mill Lane"]
-        );
+        assert_eq!(clean(&row).address_lines, ["Flat 3B", "The Old Mill", "Mill Lane"]);
     }
 
     #[test]
@@ -857,27 +686,13 @@ mod tests {
             (Field::Lifestyle("hobby".into()), "golf"),
         ]);
         let lifestyle = clean(&row).lifestyle;
-        assert_eq!(
-            lifestyle,
-            [
-                ("pets".into(), "cat".into()),
-                ("hobby".into(), "golf".into())
-            ]
-        );
+        assert_eq!(lifestyle, [("pets".into(), "cat".into()), ("hobby".into(), "golf".into())]);
     }
 
     #[test]
     fn partner_record_id_is_trimmed_and_blank_is_none() {
-        assert_eq!(
-            clean(&with(&[(Field::PartnerRecordId, " A1 ")]))
-                .partner_record_id
-                .as_deref(),
-            Some("A1")
-        );
-        assert_eq!(
-            clean(&with(&[(Field::PartnerRecordId, "  ")])).partner_record_id,
-            None
-        );
+        assert_eq!(clean(&with(&[(Field::PartnerRecordId, " A1 ")])).partner_record_id.as_deref(), Some("A1"));
+        assert_eq!(clean(&with(&[(Field::PartnerRecordId, "  ")])).partner_record_id, None);
     }
 
     #[test]
@@ -898,14 +713,7 @@ mod tests {
             (Field::Town, ""),
         ]));
         assert_eq!(
-            (
-                r.date_of_birth,
-                r.postcode,
-                r.renewal_month,
-                r.children_present,
-                r.collected_on,
-                r.town
-            ),
+            (r.date_of_birth, r.postcode, r.renewal_month, r.children_present, r.collected_on, r.town),
             (None, None, None, None, None, None)
         );
     }
@@ -919,11 +727,7 @@ mod tests {
 
     #[test]
     fn first_non_blank_value_of_a_repeated_field_is_kept() {
-        let row = with(&[
-            (Field::Town, ""),
-            (Field::Town, "york"),
-            (Field::Town, "leeds"),
-        ]);
+        let row = with(&[(Field::Town, ""), (Field::Town, "york"), (Field::Town, "leeds")]);
         assert_eq!(clean(&row).town.as_deref(), Some("York"));
     }
 
@@ -951,8 +755,7 @@ mod tests {
             with(&[(Field::CollectedOn, "tomorrow")]),
             vec![(Field::Town, long.as_str())],
         ];
-        let produced: Vec<QuarantineReason> =
-            examples.iter().map(|row| rejected(row).reason).collect();
+        let produced: Vec<QuarantineReason> = examples.iter().map(|row| rejected(row).reason).collect();
         for reason in ALL_REASONS {
             let expected_here = !file_level.contains(&reason);
             assert_eq!(produced.contains(&reason), expected_here, "{reason}");
@@ -969,16 +772,7 @@ mod tests {
             (Field::Lifestyle("pets".into()), "labrador"),
         ]);
         let shown = format!("{:?}", clean(&row));
-        for secret in [
-            "Jane",
-            "Doe",
-            "jane",
-            "7911",
-            "SW1A",
-            "1980",
-            "labrador",
-            "PARTNER-REF",
-        ] {
+        for secret in ["Jane", "Doe", "jane", "7911", "SW1A", "1980", "labrador", "PARTNER-REF"] {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
         assert!(shown.contains("phones: [<1 redacted>]"), "{shown}");
@@ -994,9 +788,6 @@ mod tests {
     #[test]
     fn rejection_display_gives_code_and_detail() {
         let r = rejected(&with(&[(Field::RenewalMonth, "13")]));
-        assert_eq!(
-            r.to_string(),
-            "invalid_renewal_month: expected a month as 1 to 12 or its English name"
-        );
+        assert_eq!(r.to_string(), "invalid_renewal_month: expected a month as 1 to 12 or its English name");
     }
 }

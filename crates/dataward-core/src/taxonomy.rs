@@ -103,8 +103,7 @@ impl Category {
     /// Whether `self` is `other` or sits below it in the dotted hierarchy
     /// (`user.financial.credit_score` is within `user.financial`).
     pub fn is_within(self, other: Category) -> bool {
-        self.0 == other.0
-            || (self.0.starts_with(other.0) && self.0.as_bytes().get(other.0.len()) == Some(&b'.'))
+        self.0 == other.0 || (self.0.starts_with(other.0) && self.0.as_bytes().get(other.0.len()) == Some(&b'.'))
     }
 }
 

@@ -87,7 +87,12 @@ enum Msg {
 }
 
 /// Loads one partner file as one atomic batch.
-pub async fn ingest_file<R, P>(store: &Store, request: IngestRequest, input: R, progress: P) -> Result<IngestSummary, IngestError>
+pub async fn ingest_file<R, P>(
+    store: &Store,
+    request: IngestRequest,
+    input: R,
+    progress: P,
+) -> Result<IngestSummary, IngestError>
 where
     R: Read + Send + 'static,
     P: Fn(Progress) + Send,
@@ -124,7 +129,11 @@ where
             }
             Msg::Chunk { rows, quarantined, progress: p } => {
                 if batch.is_none() {
-                    let source = BatchSource { file_name: request.file_name.clone(), format: request.format.as_str(), mode: request.mode };
+                    let source = BatchSource {
+                        file_name: request.file_name.clone(),
+                        format: request.format.as_str(),
+                        mode: request.mode,
+                    };
                     batch = Some(store.begin_ingest(&request.partner, source, request.now).await?);
                 }
                 let open = batch.as_mut().expect("opened above");
@@ -143,7 +152,9 @@ where
             }
             Msg::Failed(e) => break Err(e),
             Msg::Done { sha256, rows_read } => {
-                let Some(open) = batch.take() else { break Err(IngestError::Empty { file: request.file_name.clone() }) };
+                let Some(open) = batch.take() else {
+                    break Err(IngestError::Empty { file: request.file_name.clone() });
+                };
                 let outcome = open.finish(&sha256, rows_read, &summary.unknown_columns).await?;
                 summary.batch_id = outcome.batch_id;
                 summary.file_sha256 = sha256;
@@ -180,7 +191,8 @@ fn read_all<R: Read>(request: &IngestRequest, input: R, tx: &mpsc::Sender<Msg>) 
     let mut quarantined = Vec::new();
     let mut sent_any = false;
     let replan = |headers: &[String]| {
-        plan_columns(headers, &request.mapping, &request.profile).map_err(|source| IngestError::Columns { file: file(), source })
+        plan_columns(headers, &request.mapping, &request.profile)
+            .map_err(|source| IngestError::Columns { file: file(), source })
     };
     if request.format == Format::Csv {
         let p = replan(reader.headers())?;
@@ -223,7 +235,8 @@ fn read_all<R: Read>(request: &IngestRequest, input: R, tx: &mpsc::Sender<Msg>) 
         }
         if rows.len() + quarantined.len() >= CHUNK_ROWS {
             let progress = Progress { rows: rows_read, bytes: reader.bytes_read() };
-            let chunk = Msg::Chunk { rows: std::mem::take(&mut rows), quarantined: std::mem::take(&mut quarantined), progress };
+            let chunk =
+                Msg::Chunk { rows: std::mem::take(&mut rows), quarantined: std::mem::take(&mut quarantined), progress };
             if tx.blocking_send(chunk).is_err() {
                 return Ok(()); // the writer stopped; it reports why
             }

@@ -80,7 +80,12 @@ impl<R: Read> FileReader<R> {
                 Ok(FileReader { inner: Inner::Csv { reader, record: csv::ByteRecord::new() }, headers })
             }
             Format::JsonLines => Ok(FileReader {
-                inner: Inner::Jsonl { reader: BufReader::new(hashing), line: 0, columns: HashMap::new(), buf: Vec::new() },
+                inner: Inner::Jsonl {
+                    reader: BufReader::new(hashing),
+                    line: 0,
+                    columns: HashMap::new(),
+                    buf: Vec::new(),
+                },
                 headers: Vec::new(),
             }),
         }
@@ -192,7 +197,11 @@ fn next_jsonl<R: Read>(
         }
         let broken = |reason, detail: String, raw: String| Ok(Some(Item::Broken { line: *line, reason, detail, raw }));
         let Ok(text) = std::str::from_utf8(buf) else {
-            return broken(QuarantineReason::InvalidEncoding, "the line is not valid UTF-8".into(), String::from_utf8_lossy(buf).into());
+            return broken(
+                QuarantineReason::InvalidEncoding,
+                "the line is not valid UTF-8".into(),
+                String::from_utf8_lossy(buf).into(),
+            );
         };
         let object = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text) {
             Ok(object) => object,
@@ -209,7 +218,11 @@ fn next_jsonl<R: Read>(
                 serde_json::Value::Bool(b) => b.to_string(),
                 serde_json::Value::Number(n) => n.to_string(),
                 serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
-                    return broken(QuarantineReason::MalformedJson, format!("key `{key}` holds a nested value"), text.to_string());
+                    return broken(
+                        QuarantineReason::MalformedJson,
+                        format!("key `{key}` holds a nested value"),
+                        text.to_string(),
+                    );
                 }
             };
             let index = *columns.entry(key.clone()).or_insert_with(|| {
@@ -251,7 +264,12 @@ mod tests {
     fn csv_rows_carry_their_physical_line_numbers_including_quoted_newlines() {
         let (headers, items) = read_items(Format::Csv, b"a,b\n1,\"two\nlines\"\n3,4\n");
         assert_eq!(headers, vec!["a", "b"]);
-        let lines: Vec<u64> = items.iter().map(|i| match i { Item::Row { line, .. } | Item::Broken { line, .. } => *line }).collect();
+        let lines: Vec<u64> = items
+            .iter()
+            .map(|i| match i {
+                Item::Row { line, .. } | Item::Broken { line, .. } => *line,
+            })
+            .collect();
         assert_eq!(lines, vec![2, 4]);
     }
 
@@ -272,7 +290,8 @@ mod tests {
 
     #[test]
     fn json_lines_add_columns_as_new_keys_appear_and_malformed_lines_are_broken() {
-        let (headers, items) = read_items(Format::JsonLines, b"{\"a\":\"1\"}\n\n{\"b\":2,\"a\":null}\n{\"a\":\n{\"a\":[1]}\n");
+        let (headers, items) =
+            read_items(Format::JsonLines, b"{\"a\":\"1\"}\n\n{\"b\":2,\"a\":null}\n{\"a\":\n{\"a\":[1]}\n");
         assert_eq!(headers, vec!["a", "b"]);
         match &items[1] {
             Item::Row { line, values, .. } => {

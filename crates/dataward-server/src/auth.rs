@@ -26,29 +26,20 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value: &HeaderValue = headers.get(AUTHORIZATION)?;
     let (scheme, token) = value.to_str().ok()?.trim().split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= MAX_KEY_LEN)
-        .then_some(token)
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= MAX_KEY_LEN).then_some(token)
 }
 
 impl FromRequestParts<AppState> for AuthenticatedPartner {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let key = bearer_token(&parts.headers)
-            .ok_or(AppError::Unauthorized)?
-            .to_owned();
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let key = bearer_token(&parts.headers).ok_or(AppError::Unauthorized)?.to_owned();
         let store = state.store.clone();
         let runtime = tokio::runtime::Handle::current();
-        let found =
-            tokio::task::spawn_blocking(move || runtime.block_on(store.partner_by_key(&key)))
-                .await
-                .map_err(AppError::internal)??;
-        found
-            .map(AuthenticatedPartner)
-            .ok_or(AppError::Unauthorized)
+        let found = tokio::task::spawn_blocking(move || runtime.block_on(store.partner_by_key(&key)))
+            .await
+            .map_err(AppError::internal)??;
+        found.map(AuthenticatedPartner).ok_or(AppError::Unauthorized)
     }
 }
 
@@ -68,10 +59,7 @@ mod tests {
         assert_eq!(bearer_token(&headers("bearer  dwp_abc ")), Some("dwp_abc"));
         assert_eq!(bearer_token(&headers("Basic dXNlcjpwYXNz")), None);
         assert_eq!(bearer_token(&headers("Bearer")), None);
-        assert_eq!(
-            bearer_token(&headers(&format!("Bearer {}", "a".repeat(500)))),
-            None
-        );
+        assert_eq!(bearer_token(&headers(&format!("Bearer {}", "a".repeat(500)))), None);
         assert_eq!(bearer_token(&HeaderMap::new()), None);
     }
 }

@@ -18,9 +18,6 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig {
-            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
-            upload_dir: None,
-        }
+        ServerConfig { max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES, upload_dir: None }
     }
 }

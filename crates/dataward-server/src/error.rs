@@ -110,9 +110,7 @@ impl AppError {
             AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             AppError::InvalidRequest(_) => ("invalid-request", "Invalid request"),
             AppError::UnreadableFile(_) => ("unreadable-file", "Unreadable file"),
-            AppError::UnsupportedMediaType(_) => {
-                ("unsupported-media-type", "Unsupported media type")
-            }
+            AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             AppError::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
             AppError::ForbiddenColumn { .. } => ("forbidden-column", "Forbidden column"),
             AppError::ColumnNotHeld { .. } => ("column-not-held", "Column not held"),
@@ -127,9 +125,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let (slug, title) = self.kind();
         let column = match self {
-            AppError::ForbiddenColumn { column, .. } | AppError::ColumnNotHeld { column, .. } => {
-                Some(column.clone())
-            }
+            AppError::ForbiddenColumn { column, .. } | AppError::ColumnNotHeld { column, .. } => Some(column.clone()),
             _ => None,
         };
         Problem {
@@ -183,23 +179,19 @@ impl From<StoreError> for AppError {
 impl From<ColumnError> for AppError {
     fn from(error: ColumnError) -> Self {
         match error {
-            ColumnError::Forbidden { ref column, .. } => AppError::ForbiddenColumn {
-                column: column.clone(),
-                detail: error.to_string(),
-            },
-            ColumnError::NotHeld {
-                ref column,
-                category,
-            } => AppError::ColumnNotHeld {
+            ColumnError::Forbidden { ref column, .. } => {
+                AppError::ForbiddenColumn { column: column.clone(), detail: error.to_string() }
+            }
+            ColumnError::NotHeld { ref column, category } => AppError::ColumnNotHeld {
                 column: column.clone(),
                 detail: format!(
                     "column `{column}` holds {category}, which this deployment's profile does not hold; \
                      remove the column and send the file again"
                 ),
             },
-            ColumnError::Missing { field } => AppError::InvalidColumns(format!(
-                "no column is recognised as {field}; name the column as documented"
-            )),
+            ColumnError::Missing { field } => {
+                AppError::InvalidColumns(format!("no column is recognised as {field}; name the column as documented"))
+            }
             other => AppError::InvalidColumns(other.to_string()),
         }
     }
@@ -213,11 +205,8 @@ impl From<IngestError> for AppError {
             IngestError::PartnerWithdrawn { partner, .. } => AppError::PartnerWithdrawn(format!(
                 "partner `{partner}` is withdrawn; its files are no longer accepted"
             )),
-            IngestError::Empty { .. } => {
-                AppError::EmptyFile("the file has no rows; nothing was stored".to_string())
-            }
-            other
-            @ (IngestError::Store(_) | IngestError::Injected(_) | IngestError::ReaderLost) => {
+            IngestError::Empty { .. } => AppError::EmptyFile("the file has no rows; nothing was stored".to_string()),
+            other @ (IngestError::Store(_) | IngestError::Injected(_) | IngestError::ReaderLost) => {
                 AppError::internal(other)
             }
         }
@@ -243,10 +232,7 @@ mod tests {
         let errors = [
             AppError::Unauthorized,
             AppError::PayloadTooLarge { limit: 1 },
-            AppError::ForbiddenColumn {
-                column: "credit_score".into(),
-                detail: "x".into(),
-            },
+            AppError::ForbiddenColumn { column: "credit_score".into(), detail: "x".into() },
             AppError::internal(std::io::Error::other("disk full")),
         ];
         for e in errors {
@@ -267,9 +253,6 @@ mod tests {
     fn the_cause_chain_names_every_layer() {
         let e = AppError::internal(IngestError::Store(StoreError::Corrupt("bad row".into())));
         let chain = cause_chain(&e);
-        assert!(
-            chain.contains("internal error") && chain.contains("bad row"),
-            "{chain}"
-        );
+        assert!(chain.contains("internal error") && chain.contains("bad row"), "{chain}");
     }
 }

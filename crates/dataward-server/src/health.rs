@@ -29,9 +29,7 @@ pub struct Version {
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/version", get(version))
+    Router::new().route("/health", get(health)).route("/version", get(version))
 }
 
 /// Whether the server and its store are answering.
@@ -45,15 +43,8 @@ pub fn router() -> Router<AppState> {
     )
 )]
 pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    state
-        .store
-        .meta("health-check")
-        .await
-        .map_err(|e| AppError::Unavailable(e.into()))?;
-    Ok(Json(Health {
-        status: "ok".to_string(),
-        database: state.store.backend().as_str().to_string(),
-    }))
+    state.store.meta("health-check").await.map_err(|e| AppError::Unavailable(e.into()))?;
+    Ok(Json(Health { status: "ok".to_string(), database: state.store.backend().as_str().to_string() }))
 }
 
 /// The server's name, version and policy profile.

@@ -14,9 +14,7 @@ use axum::http::HeaderName;
 use axum::middleware::{Next, from_fn, map_request};
 use axum::response::Response;
 use tower::ServiceBuilder;
-use tower_http::request_id::{
-    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -61,17 +59,12 @@ pub(crate) fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
 /// Removes a client-supplied request id that is too long or not made of `[A-Za-z0-9._-]`, so a
 /// fresh UUID is used instead (ids are echoed and logged, so they must be dull).
 async fn drop_odd_request_id(mut request: Request) -> Request {
-    let odd = request
-        .headers()
-        .get(REQUEST_ID_HEADER)
-        .is_some_and(|value| {
-            let bytes = value.as_bytes();
-            bytes.is_empty()
-                || bytes.len() > MAX_CLIENT_REQUEST_ID
-                || !bytes
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        });
+    let odd = request.headers().get(REQUEST_ID_HEADER).is_some_and(|value| {
+        let bytes = value.as_bytes();
+        bytes.is_empty()
+            || bytes.len() > MAX_CLIENT_REQUEST_ID
+            || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
     if odd {
         request.headers_mut().remove(REQUEST_ID_HEADER);
     }
@@ -80,10 +73,6 @@ async fn drop_odd_request_id(mut request: Request) -> Request {
 
 /// Makes the request id available to error responses rendered while handling the request.
 async fn scope_request_id(request: Request, next: Next) -> Response {
-    let id = request
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .map(str::to_owned);
+    let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned);
     REQUEST_ID.scope(id, next.run(request)).await
 }

@@ -10,9 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::Problem;
 use crate::health::{self, Health, Version};
-use crate::partner_files::{
-    self, Batch, BatchList, QuarantineReport, QuarantinedRow, UploadMode, UploadSummary,
-};
+use crate::partner_files::{self, Batch, BatchList, QuarantineReport, QuarantinedRow, UploadMode, UploadSummary};
 use crate::state::AppState;
 
 /// The name of the bearer security scheme partners authenticate with.
@@ -51,9 +49,7 @@ impl Modify for BearerScheme {
         let scheme = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
             .bearer_format("dwp_<12 hex>_<48 hex>")
-            .description(Some(
-                "A partner API key, issued once when the partner is registered",
-            ))
+            .description(Some("A partner API key, issued once when the partner is registered"))
             .build();
         components.add_security_scheme(PARTNER_KEY_SCHEME, SecurityScheme::Http(scheme));
     }

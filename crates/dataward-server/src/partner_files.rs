@@ -172,12 +172,7 @@ pub struct QuarantinedRow {
 
 impl From<QuarantineEntry> for QuarantinedRow {
     fn from(q: QuarantineEntry) -> Self {
-        QuarantinedRow {
-            line: q.line,
-            field: q.field,
-            reason: q.reason,
-            detail: q.detail,
-        }
+        QuarantinedRow { line: q.line, field: q.field, reason: q.reason, detail: q.detail }
     }
 }
 
@@ -232,20 +227,13 @@ pub(crate) async fn upload(
     let Query(params) = params.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
     let config = config.map(|Extension(c)| c).unwrap_or_default();
     let (format, file_name) = format_and_name(&headers)?;
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > config.max_upload_bytes) {
-        return Err(AppError::PayloadTooLarge {
-            limit: config.max_upload_bytes,
-        });
+        return Err(AppError::PayloadTooLarge { limit: config.max_upload_bytes });
     }
     let spooled = spool(body, config.max_upload_bytes, config.upload_dir.as_deref()).await?;
     if spooled.bytes == 0 {
-        return Err(AppError::EmptyFile(
-            "the request body is empty; nothing was stored".to_string(),
-        ));
+        return Err(AppError::EmptyFile("the request body is empty; nothing was stored".to_string()));
     }
     let now = state.clock.now();
     let request = IngestRequest {
@@ -270,9 +258,9 @@ fn format_and_name(headers: &HeaderMap) -> Result<(Format, String), AppError> {
     let name = match headers.get(FILE_NAME_HEADER) {
         None => None,
         Some(value) => {
-            let text = value.to_str().map_err(|_| {
-                AppError::InvalidRequest("X-File-Name must be printable ASCII".to_string())
-            })?;
+            let text = value
+                .to_str()
+                .map_err(|_| AppError::InvalidRequest("X-File-Name must be printable ASCII".to_string()))?;
             let base = text.rsplit(['/', '\\']).next().unwrap_or_default().trim();
             if base.is_empty() || base.len() > MAX_FILE_NAME {
                 return Err(AppError::InvalidRequest(format!(
@@ -282,10 +270,7 @@ fn format_and_name(headers: &HeaderMap) -> Result<(Format, String), AppError> {
             Some(base.to_string())
         }
     };
-    let from_media_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Format::from_media_type);
+    let from_media_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::from_media_type);
     let format = from_media_type.or_else(|| name.as_deref().and_then(Format::from_file_name)).ok_or_else(|| {
         AppError::UnsupportedMediaType(
             "send the file as text/csv or application/x-ndjson, or name it in X-File-Name with a .csv, .jsonl or .ndjson extension"
@@ -312,9 +297,7 @@ pub(crate) async fn list_batches(
     State(state): State<AppState>,
 ) -> Result<Json<BatchList>, AppError> {
     let batches = state.store.batches(Some(&partner.id)).await?;
-    Ok(Json(BatchList {
-        batches: batches.into_iter().map(Batch::from).collect(),
-    }))
+    Ok(Json(BatchList { batches: batches.into_iter().map(Batch::from).collect() }))
 }
 
 /// Why the rejected rows of one of this partner's batches were rejected.
@@ -336,22 +319,12 @@ pub(crate) async fn batch_quarantine(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<QuarantineReport>, AppError> {
     let Path(id) = id.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
-    let owned = state
-        .store
-        .batches(Some(&partner.id))
-        .await?
-        .iter()
-        .any(|b| b.id == id);
+    let owned = state.store.batches(Some(&partner.id)).await?.iter().any(|b| b.id == id);
     if !owned {
-        return Err(AppError::NotFound(
-            "this partner has no batch with this id".to_string(),
-        ));
+        return Err(AppError::NotFound("this partner has no batch with this id".to_string()));
     }
     let rows = state.store.quarantine(&id).await?;
-    Ok(Json(QuarantineReport {
-        batch_id: id,
-        rows: rows.into_iter().map(QuarantinedRow::from).collect(),
-    }))
+    Ok(Json(QuarantineReport { batch_id: id, rows: rows.into_iter().map(QuarantinedRow::from).collect() }))
 }
 
 #[cfg(test)]
@@ -370,36 +343,25 @@ mod tests {
 
     #[test]
     fn the_media_type_wins_and_the_file_name_extension_is_the_fallback() {
-        let (f, name) =
-            format_and_name(&headers(&[("content-type", "text/csv; charset=utf-8")])).unwrap();
+        let (f, name) = format_and_name(&headers(&[("content-type", "text/csv; charset=utf-8")])).unwrap();
         assert_eq!((f, name.as_str()), (Format::Csv, "upload.csv"));
-        let (f, name) = format_and_name(&headers(&[
-            ("content-type", "application/octet-stream"),
-            ("x-file-name", "May.ndjson"),
-        ]))
-        .unwrap();
+        let (f, name) =
+            format_and_name(&headers(&[("content-type", "application/octet-stream"), ("x-file-name", "May.ndjson")]))
+                .unwrap();
         assert_eq!((f, name.as_str()), (Format::JsonLines, "May.ndjson"));
         assert!(matches!(
             format_and_name(&headers(&[("content-type", "application/json")])),
             Err(AppError::UnsupportedMediaType(_))
         ));
-        assert!(matches!(
-            format_and_name(&HeaderMap::new()),
-            Err(AppError::UnsupportedMediaType(_))
-        ));
+        assert!(matches!(format_and_name(&HeaderMap::new()), Err(AppError::UnsupportedMediaType(_))));
     }
 
     #[test]
     fn directories_are_stripped_from_the_file_name() {
-        let (_, name) =
-            format_and_name(&headers(&[("x-file-name", "../../etc/partners/May.csv")])).unwrap();
+        let (_, name) = format_and_name(&headers(&[("x-file-name", "../../etc/partners/May.csv")])).unwrap();
         assert_eq!(name, "May.csv");
-        let (_, name) =
-            format_and_name(&headers(&[("x-file-name", "C:\\exports\\June.csv")])).unwrap();
+        let (_, name) = format_and_name(&headers(&[("x-file-name", "C:\\exports\\June.csv")])).unwrap();
         assert_eq!(name, "June.csv");
-        assert!(matches!(
-            format_and_name(&headers(&[("x-file-name", "exports/")])),
-            Err(AppError::InvalidRequest(_))
-        ));
+        assert!(matches!(format_and_name(&headers(&[("x-file-name", "exports/")])), Err(AppError::InvalidRequest(_))));
     }
 }

@@ -37,14 +37,12 @@ pub async fn spool(body: Body, limit: u64, dir: Option<&Path>) -> Result<Spooled
     .await
     .map_err(AppError::internal)?
     .map_err(AppError::internal)?;
-    let mut writer =
-        tokio::fs::File::from_std(file.as_file().try_clone().map_err(AppError::internal)?);
+    let mut writer = tokio::fs::File::from_std(file.as_file().try_clone().map_err(AppError::internal)?);
     let mut stream = body.into_data_stream();
     let mut bytes = 0u64;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| {
-            AppError::InvalidRequest("the upload was interrupted before it completed".into())
-        })?;
+        let chunk =
+            chunk.map_err(|_| AppError::InvalidRequest("the upload was interrupted before it completed".into()))?;
         bytes += chunk.len() as u64;
         if bytes > limit {
             return Err(AppError::PayloadTooLarge { limit });
@@ -76,17 +74,8 @@ mod tests {
     #[tokio::test]
     async fn a_body_over_the_limit_is_refused_and_its_file_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let err = spool(Body::from("x".repeat(11)), 10, Some(dir.path()))
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, AppError::PayloadTooLarge { limit: 10 }),
-            "{err}"
-        );
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            0,
-            "the partial upload is deleted"
-        );
+        let err = spool(Body::from("x".repeat(11)), 10, Some(dir.path())).await.unwrap_err();
+        assert!(matches!(err, AppError::PayloadTooLarge { limit: 10 }), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the partial upload is deleted");
     }
 }

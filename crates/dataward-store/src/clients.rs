@@ -39,7 +39,12 @@ fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
 
 impl Store {
     /// Registers a client with its contracted purposes and issues its API key (shown once).
-    pub async fn add_client(&self, name: &str, purposes: &[Purpose], now: Timestamp) -> Result<(Client, IssuedKey), StoreError> {
+    pub async fn add_client(
+        &self,
+        name: &str,
+        purposes: &[Purpose],
+        now: Timestamp,
+    ) -> Result<(Client, IssuedKey), StoreError> {
         let key = api_keys::issue(KeyOwner::Client);
         let client = Client {
             id: new_id(),
@@ -91,10 +96,11 @@ impl Store {
         let Some(prefix) = api_keys::prefix_of(KeyOwner::Client, presented) else {
             return Ok(None);
         };
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM clients WHERE key_prefix = $1")))
-            .bind(prefix)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM clients WHERE key_prefix = $1")))
+                .bind(prefix)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(row) = row else { return Ok(None) };
         let hash: String = row.try_get("key_hash")?;
         if api_keys::verify_secret(presented, &hash) { from_row(&row).map(Some) } else { Ok(None) }

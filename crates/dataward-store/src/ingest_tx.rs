@@ -81,7 +81,12 @@ pub struct IngestTx {
 
 impl Store {
     /// Opens a batch for `partner`.
-    pub async fn begin_ingest(&self, partner: &Partner, source: BatchSource, now: Timestamp) -> Result<IngestTx, StoreError> {
+    pub async fn begin_ingest(
+        &self,
+        partner: &Partner,
+        source: BatchSource,
+        now: Timestamp,
+    ) -> Result<IngestTx, StoreError> {
         let mut tx = self.pool.begin().await?;
         let batch_id = new_id();
         let received_at = now.to_string();
@@ -185,18 +190,38 @@ impl IngestTx {
             backend,
             conn,
             "source_records",
-            &["id", "person_id", "partner_id", "batch_id", "line_no", "partner_record_id", "email_consent", "collected_on", "received_at"],
+            &[
+                "id",
+                "person_id",
+                "partner_id",
+                "batch_id",
+                "line_no",
+                "partner_record_id",
+                "email_consent",
+                "collected_on",
+                "received_at",
+            ],
             sources,
         )
         .await?;
-        insert_rows(backend, conn, "record_values", &["person_id", "source_record_id", "field", "category", "value", "value_hash"], values).await?;
+        insert_rows(
+            backend,
+            conn,
+            "record_values",
+            &["person_id", "source_record_id", "field", "category", "value", "value_hash"],
+            values,
+        )
+        .await?;
         insert_rows(backend, conn, "identity_keys", &["key_hash", "person_id", "source_record_id"], keys).await?;
         Ok(duplicates)
     }
 
     /// Separates rows whose partner record id was already seen in this batch (in this chunk or
     /// an earlier one, found through the batch's index so memory stays bounded).
-    async fn split_duplicates(&mut self, rows: Vec<PendingRow>) -> Result<(Vec<(u64, CleanRecord)>, Vec<QuarantinedRow>), StoreError> {
+    async fn split_duplicates(
+        &mut self,
+        rows: Vec<PendingRow>,
+    ) -> Result<(Vec<(u64, CleanRecord)>, Vec<QuarantinedRow>), StoreError> {
         let ids: Vec<&str> = rows.iter().filter_map(|r| r.record.partner_record_id.as_deref()).collect();
         let mut seen: HashSet<String> = HashSet::new();
         for chunk in ids.chunks(5_000) {
@@ -230,7 +255,10 @@ impl IngestTx {
         Ok((clean, duplicates))
     }
 
-    async fn lookup_persons<'d>(&mut self, digests: impl Iterator<Item = &'d Digest>) -> Result<HashMap<Digest, String>, StoreError> {
+    async fn lookup_persons<'d>(
+        &mut self,
+        digests: impl Iterator<Item = &'d Digest>,
+    ) -> Result<HashMap<Digest, String>, StoreError> {
         let mut unique: Vec<&Digest> = digests.collect();
         unique.sort_unstable();
         unique.dedup();
@@ -247,7 +275,8 @@ impl IngestTx {
             for row in query.fetch_all(&mut *self.tx).await? {
                 let hash: Vec<u8> = row.try_get("key_hash")?;
                 let person: String = row.try_get("person_id")?;
-                let digest: Digest = hash.try_into().map_err(|_| StoreError::Corrupt("identity key of wrong length".into()))?;
+                let digest: Digest =
+                    hash.try_into().map_err(|_| StoreError::Corrupt("identity key of wrong length".into()))?;
                 found.entry(digest).or_insert(person);
             }
         }
@@ -271,13 +300,25 @@ impl IngestTx {
                 ]
             })
             .collect();
-        insert_rows(self.store.backend, &mut self.tx, "quarantine", &["batch_id", "line_no", "field", "reason", "detail", "raw"], values).await?;
+        insert_rows(
+            self.store.backend,
+            &mut self.tx,
+            "quarantine",
+            &["batch_id", "line_no", "field", "reason", "detail", "raw"],
+            values,
+        )
+        .await?;
         self.outcome.quarantined += rows.len() as u64;
         Ok(())
     }
 
     /// Applies the refresh rule, records the batch's totals and commits.
-    pub async fn finish(mut self, file_sha256: &str, rows_read: u64, unknown_columns: &[String]) -> Result<BatchOutcome, StoreError> {
+    pub async fn finish(
+        mut self,
+        file_sha256: &str,
+        rows_read: u64,
+        unknown_columns: &[String],
+    ) -> Result<BatchOutcome, StoreError> {
         if self.source.mode == IngestMode::Refresh {
             self.outcome.removed_records = self.remove_earlier_records().await?;
         }
@@ -319,15 +360,19 @@ impl IngestTx {
             .execute(&mut *self.tx)
             .await?
             .rows_affected();
-        sqlx::query("DELETE FROM quarantine WHERE batch_id IN (SELECT id FROM batches WHERE partner_id = $1 AND id <> $2)")
-            .bind(&self.partner_id)
-            .bind(&self.outcome.batch_id)
+        sqlx::query(
+            "DELETE FROM quarantine WHERE batch_id IN (SELECT id FROM batches WHERE partner_id = $1 AND id <> $2)",
+        )
+        .bind(&self.partner_id)
+        .bind(&self.outcome.batch_id)
+        .execute(&mut *self.tx)
+        .await?;
+        if removed > 0 {
+            sqlx::query(
+                "DELETE FROM persons WHERE NOT EXISTS (SELECT 1 FROM source_records s WHERE s.person_id = persons.id)",
+            )
             .execute(&mut *self.tx)
             .await?;
-        if removed > 0 {
-            sqlx::query("DELETE FROM persons WHERE NOT EXISTS (SELECT 1 FROM source_records s WHERE s.person_id = persons.id)")
-                .execute(&mut *self.tx)
-                .await?;
         }
         Ok(removed)
     }

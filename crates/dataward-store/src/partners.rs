@@ -102,10 +102,11 @@ impl Store {
         let Some(prefix) = api_keys::prefix_of(KeyOwner::Partner, presented) else {
             return Ok(None);
         };
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM partners WHERE key_prefix = $1")))
-            .bind(prefix)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM partners WHERE key_prefix = $1")))
+                .bind(prefix)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(row) = row else { return Ok(None) };
         let hash: String = row.try_get("key_hash")?;
         if api_keys::verify_secret(presented, &hash) { from_row(&row).map(Some) } else { Ok(None) }

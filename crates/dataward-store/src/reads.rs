@@ -86,11 +86,13 @@ impl Store {
     /// Persons holding an exact value of a field (e.g. `email`), found through its keyed digest.
     pub async fn persons_with_value(&self, field: &str, normalised_value: &str) -> Result<Vec<String>, StoreError> {
         let hash = self.indexer.digest(&format!("value:{field}"), normalised_value);
-        let rows = sqlx::query("SELECT DISTINCT person_id FROM record_values WHERE value_hash = $1 AND field = $2 ORDER BY person_id")
-            .bind(hash.to_vec())
-            .bind(field)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT DISTINCT person_id FROM record_values WHERE value_hash = $1 AND field = $2 ORDER BY person_id",
+        )
+        .bind(hash.to_vec())
+        .bind(field)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok(r.try_get("person_id")?)).collect()
     }
 
@@ -149,10 +151,11 @@ impl Store {
 
     /// The quarantined rows of a batch, by line.
     pub async fn quarantine(&self, batch_id: &str) -> Result<Vec<QuarantineEntry>, StoreError> {
-        let rows = sqlx::query("SELECT line_no, field, reason, detail FROM quarantine WHERE batch_id = $1 ORDER BY line_no")
-            .bind(batch_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT line_no, field, reason, detail FROM quarantine WHERE batch_id = $1 ORDER BY line_no")
+                .bind(batch_id)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(QuarantineEntry {

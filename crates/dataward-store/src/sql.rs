@@ -1,7 +1,7 @@
 //! Portable SQL helpers: positional placeholders and chunked multi-row inserts.
 
-use sqlx::AssertSqlSafe;
 use sqlx::AnyConnection;
+use sqlx::AssertSqlSafe;
 
 use crate::Backend;
 

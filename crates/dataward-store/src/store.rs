@@ -120,11 +120,13 @@ impl Store {
 
     /// Writes a setting to the `meta` table.
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }
@@ -142,7 +144,9 @@ mod tests {
     fn urls_select_the_backend_and_unknown_schemes_are_refused() {
         assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
         assert_eq!(Backend::of_url("postgres://u@h/db").unwrap(), Backend::Postgres);
-        assert!(matches!(Backend::of_url("mysql://u:secret@h/db"), Err(StoreError::UnsupportedUrl(u)) if !u.contains("secret")));
+        assert!(
+            matches!(Backend::of_url("mysql://u:secret@h/db"), Err(StoreError::UnsupportedUrl(u)) if !u.contains("secret"))
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub struct TestStore {
 pub fn backends() -> Vec<Backend> {
     match std::env::var(POSTGRES_URL_VAR) {
         Ok(url) if !url.is_empty() => vec![Backend::Sqlite, Backend::Postgres],
-        _ if std::env::var_os("CI").is_some() => panic!("{POSTGRES_URL_VAR} must be set under CI: both backends are tested"),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{POSTGRES_URL_VAR} must be set under CI: both backends are tested")
+        }
         _ => {
             eprintln!("note: {POSTGRES_URL_VAR} is not set; testing SQLite only");
             vec![Backend::Sqlite]
@@ -48,7 +50,10 @@ pub async fn fresh_url(backend: Backend) -> (String, Option<tempfile::TempDir>) 
             let server = std::env::var(POSTGRES_URL_VAR).expect("checked by backends()");
             let name = format!("dw_test_{}", uuid::Uuid::new_v4().simple());
             let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to the test PostgreSQL server");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create database");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut admin)
+                .await
+                .expect("create database");
             let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b).to_string();
             (format!("{base}/{name}"), None)
         }

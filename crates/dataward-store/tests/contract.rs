@@ -41,7 +41,12 @@ fn source(mode: IngestMode) -> BatchSource {
     BatchSource { file_name: "file.csv".into(), format: "csv", mode }
 }
 
-async fn load(store: &Store, p: &Partner, mode: IngestMode, rows: Vec<PendingRow>) -> dataward_store::ingest_tx::BatchOutcome {
+async fn load(
+    store: &Store,
+    p: &Partner,
+    mode: IngestMode,
+    rows: Vec<PendingRow>,
+) -> dataward_store::ingest_tx::BatchOutcome {
     let mut tx = store.begin_ingest(p, source(mode), now()).await.unwrap();
     tx.write_records(rows).await.unwrap();
     tx.finish("abc", 0, &[]).await.unwrap()
@@ -69,7 +74,10 @@ async fn api_keys_are_stored_only_as_argon2_hashes() {
     for backend in backends() {
         let t = fresh_store(backend).await;
         let (_, key) = t.store.add_client("acme-collections", &[purposes::DEBT_RECOVERY], now()).await.unwrap();
-        let rows = sqlx::query("SELECT key_prefix, key_hash FROM clients").fetch_all(&sqlx::AnyPool::connect(&t.url).await.unwrap()).await.unwrap();
+        let rows = sqlx::query("SELECT key_prefix, key_hash FROM clients")
+            .fetch_all(&sqlx::AnyPool::connect(&t.url).await.unwrap())
+            .await
+            .unwrap();
         let hash: String = rows[0].try_get("key_hash").unwrap();
         let prefix: String = rows[0].try_get("key_prefix").unwrap();
         assert!(hash.starts_with("$argon2id$"), "{backend:?}");
@@ -131,9 +139,18 @@ async fn values_are_stored_through_the_codec_and_indexed_only_by_digest() {
     for backend in backends() {
         let t = fresh_store(backend).await;
         let p = partner(&t.store, "competition-co").await;
-        load(&t.store, &p, IngestMode::Append, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        load(
+            &t.store,
+            &p,
+            IngestMode::Append,
+            vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))],
+        )
+        .await;
         let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
-        let row = sqlx::query("SELECT value, value_hash FROM record_values WHERE field = 'email'").fetch_one(&pool).await.unwrap();
+        let row = sqlx::query("SELECT value, value_hash FROM record_values WHERE field = 'email'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         let value: Vec<u8> = row.try_get("value").unwrap();
         let hash: Vec<u8> = row.try_get("value_hash").unwrap();
         assert_eq!(value[0], 0, "clear codec tag");
@@ -148,13 +165,30 @@ async fn a_refresh_removes_the_partners_records_absent_from_the_new_file_and_no_
         let t = fresh_store(backend).await;
         let a = partner(&t.store, "competition-co").await;
         let b = partner(&t.store, "compare-hub").await;
-        load(&t.store, &a, IngestMode::Append, vec![
-            pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP")),
-            pending(3, record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE")),
-        ])
+        load(
+            &t.store,
+            &a,
+            IngestMode::Append,
+            vec![
+                pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP")),
+                pending(3, record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE")),
+            ],
+        )
         .await;
-        load(&t.store, &b, IngestMode::Append, vec![pending(2, record("b1", "Tom", "Jones", "tom@example.com", "M1 1AE"))]).await;
-        let outcome = load(&t.store, &a, IngestMode::Refresh, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        load(
+            &t.store,
+            &b,
+            IngestMode::Append,
+            vec![pending(2, record("b1", "Tom", "Jones", "tom@example.com", "M1 1AE"))],
+        )
+        .await;
+        let outcome = load(
+            &t.store,
+            &a,
+            IngestMode::Refresh,
+            vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))],
+        )
+        .await;
         assert_eq!(outcome.removed_records, 2, "{backend:?}");
         assert_eq!(t.store.partner_record_count(&a.id).await.unwrap(), 1);
         assert_eq!(t.store.partner_record_count(&b.id).await.unwrap(), 1);
@@ -171,8 +205,20 @@ async fn a_refresh_that_empties_a_person_removes_the_person() {
     for backend in backends() {
         let t = fresh_store(backend).await;
         let a = partner(&t.store, "competition-co").await;
-        load(&t.store, &a, IngestMode::Append, vec![pending(2, record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"))]).await;
-        load(&t.store, &a, IngestMode::Refresh, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        load(
+            &t.store,
+            &a,
+            IngestMode::Append,
+            vec![pending(2, record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"))],
+        )
+        .await;
+        load(
+            &t.store,
+            &a,
+            IngestMode::Refresh,
+            vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))],
+        )
+        .await;
         assert!(t.store.persons_with_value("email", "tom@example.com").await.unwrap().is_empty(), "{backend:?}");
         assert_eq!(t.store.totals().await.unwrap().persons, 1);
     }
@@ -183,15 +229,29 @@ async fn a_batch_dropped_before_finish_leaves_the_store_exactly_as_before() {
     for backend in backends() {
         let t = fresh_store(backend).await;
         let a = partner(&t.store, "competition-co").await;
-        load(&t.store, &a, IngestMode::Append, vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await;
+        load(
+            &t.store,
+            &a,
+            IngestMode::Append,
+            vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))],
+        )
+        .await;
         let before = t.store.totals().await.unwrap();
         let batches_before = t.store.batches(None).await.unwrap().len();
         {
             let mut tx = t.store.begin_ingest(&a, source(IngestMode::Refresh), now()).await.unwrap();
-            tx.write_records(vec![pending(2, record("a9", "Amy", "Pond", "amy@example.com", "CF10 1AA"))]).await.unwrap();
-            tx.write_quarantine(&[QuarantinedRow { line: 3, field: None, reason: QuarantineReason::WrongFieldCount, detail: "x".into(), raw: "r".into() }])
+            tx.write_records(vec![pending(2, record("a9", "Amy", "Pond", "amy@example.com", "CF10 1AA"))])
                 .await
                 .unwrap();
+            tx.write_quarantine(&[QuarantinedRow {
+                line: 3,
+                field: None,
+                reason: QuarantineReason::WrongFieldCount,
+                detail: "x".into(),
+                raw: "r".into(),
+            }])
+            .await
+            .unwrap();
         }
         assert_eq!(t.store.totals().await.unwrap(), before, "{backend:?}");
         assert_eq!(t.store.batches(None).await.unwrap().len(), batches_before);
@@ -231,7 +291,10 @@ async fn a_repeated_partner_record_id_is_quarantined_across_chunks() {
         let t = fresh_store(backend).await;
         let a = partner(&t.store, "competition-co").await;
         let mut tx = t.store.begin_ingest(&a, source(IngestMode::Append), now()).await.unwrap();
-        let first = tx.write_records(vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))]).await.unwrap();
+        let first = tx
+            .write_records(vec![pending(2, record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"))])
+            .await
+            .unwrap();
         let second = tx
             .write_records(vec![
                 pending(3, record("a1", "Tom", "Jones", "tom@example.com", "M1 1AE")),

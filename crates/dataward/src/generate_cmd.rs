@@ -72,12 +72,7 @@ impl fmt::Display for GenerateSummary {
                 thousands(file.defects)
             )?;
         }
-        write!(
-            f,
-            "  {:<22} {:>12} rows",
-            TRUTH_FILE,
-            thousands(self.truth_rows)
-        )
+        write!(f, "  {:<22} {:>12} rows", TRUTH_FILE, thousands(self.truth_rows))
     }
 }
 
@@ -87,19 +82,12 @@ pub const TRUTH_FILE: &str = "truth.csv";
 /// Writes the partner files of `persons` synthetic persons of `seed` (ages relative to `today`)
 /// and `truth.csv` into `out_dir` (created if missing; existing files of the same names are
 /// replaced). The same arguments always give byte-identical files.
-pub fn run(
-    persons: u64,
-    seed: u64,
-    out_dir: &Path,
-    today: jiff::civil::Date,
-) -> anyhow::Result<GenerateSummary> {
+pub fn run(persons: u64, seed: u64, out_dir: &Path, today: jiff::civil::Date) -> anyhow::Result<GenerateSummary> {
     fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let generator = Generator::new(seed, persons, today);
     let progress = if io::stderr().is_terminal() {
         let bar = ProgressBar::new(estimate_rows(persons));
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/~{len} rows {per_sec} eta {eta}")
-        {
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/~{len} rows {per_sec} eta {eta}") {
             bar.set_style(style);
         }
         bar
@@ -114,35 +102,23 @@ pub fn run(
                 scope.spawn(move || write_file(generator, file, out_dir, progress))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow!("a generator thread panicked")))
-            })
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a generator thread panicked")))).collect()
     });
     progress.finish_and_clear();
     let files = results.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
 
     // Join the truth parts in file order.
     let truth_path = out_dir.join(TRUTH_FILE);
-    let mut truth = BufWriter::new(
-        File::create(&truth_path).with_context(|| format!("creating {}", truth_path.display()))?,
-    );
+    let mut truth =
+        BufWriter::new(File::create(&truth_path).with_context(|| format!("creating {}", truth_path.display()))?);
     truth.write_all(b"file,line,person,defect\n")?;
     for spec in partner_files() {
         let part_path = truth_part_path(out_dir, spec.name);
-        let mut part =
-            File::open(&part_path).with_context(|| format!("opening {}", part_path.display()))?;
-        io::copy(&mut part, &mut truth)
-            .with_context(|| format!("writing {}", truth_path.display()))?;
+        let mut part = File::open(&part_path).with_context(|| format!("opening {}", part_path.display()))?;
+        io::copy(&mut part, &mut truth).with_context(|| format!("writing {}", truth_path.display()))?;
         fs::remove_file(&part_path).with_context(|| format!("removing {}", part_path.display()))?;
     }
-    truth
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("writing {}", truth_path.display()))?;
+    truth.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", truth_path.display()))?;
 
     Ok(GenerateSummary {
         persons,
@@ -172,13 +148,7 @@ fn write_file(
         Ok(BufWriter::with_capacity(1 << 20, f))
     };
     let mut truth = create(&truth_part_path(out_dir, spec.name))?;
-    let mut summary = FileSummary {
-        partner: spec.name,
-        file_name: spec.file_name,
-        rows: 0,
-        duplicates: 0,
-        defects: 0,
-    };
+    let mut summary = FileSummary { partner: spec.name, file_name: spec.file_name, rows: 0, duplicates: 0, defects: 0 };
 
     enum Out {
         Csv(Box<csv::Writer<BufWriter<File>>>),
@@ -186,9 +156,7 @@ fn write_file(
     }
     let (mut out, first_row_line) = match spec.format {
         FileFormat::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .flexible(true)
-                .from_writer(create(&path)?);
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(create(&path)?);
             w.write_record(spec.headers).with_context(context)?;
             (Out::Csv(Box::new(w)), 2)
         }
@@ -200,19 +168,14 @@ fn write_file(
         match &mut out {
             Out::Csv(w) => w.write_record(&row.values).with_context(context)?,
             Out::Lines(w) => {
-                w.write_all(row.json_line(spec.headers).as_bytes())
-                    .with_context(context)?;
+                w.write_all(row.json_line(spec.headers).as_bytes()).with_context(context)?;
                 w.write_all(b"\n").with_context(context)?;
             }
         }
         let line = first_row_line + summary.rows;
         let defect = row.defect.map(|d| d.code()).unwrap_or("");
-        writeln!(
-            truth,
-            "{},{line},{},{defect}",
-            spec.file_name, row.truth_person
-        )
-        .with_context(|| format!("writing the truth part of {}", spec.file_name))?;
+        writeln!(truth, "{},{line},{},{defect}", spec.file_name, row.truth_person)
+            .with_context(|| format!("writing the truth part of {}", spec.file_name))?;
         summary.rows += 1;
         summary.duplicates += u64::from(row.duplicate);
         summary.defects += u64::from(row.defect.is_some());
@@ -225,17 +188,12 @@ fn write_file(
     progress.inc(unreported);
 
     match out {
-        Out::Csv(w) => w
-            .into_inner()
-            .map_err(|e| anyhow!("{}", e.error()))
-            .with_context(context)?
-            .flush()
-            .with_context(context)?,
+        Out::Csv(w) => {
+            w.into_inner().map_err(|e| anyhow!("{}", e.error())).with_context(context)?.flush().with_context(context)?
+        }
         Out::Lines(mut w) => w.flush().with_context(context)?,
     }
-    truth
-        .flush()
-        .with_context(|| format!("writing the truth part of {}", spec.file_name))?;
+    truth.flush().with_context(|| format!("writing the truth part of {}", spec.file_name))?;
     Ok(summary)
 }
 
@@ -256,31 +214,17 @@ mod tests {
         let summary = run(1_500, 11, a.path(), TODAY).unwrap();
         run(1_500, 11, b.path(), TODAY).unwrap();
         for spec in partner_files() {
-            assert_eq!(
-                read(a.path(), spec.file_name),
-                read(b.path(), spec.file_name),
-                "{}",
-                spec.file_name
-            );
+            assert_eq!(read(a.path(), spec.file_name), read(b.path(), spec.file_name), "{}", spec.file_name);
         }
         let truth = read(a.path(), TRUTH_FILE);
         assert_eq!(truth, read(b.path(), TRUTH_FILE));
         let truth = String::from_utf8(truth).unwrap();
         assert_eq!(truth.lines().count() as u64, summary.truth_rows + 1);
-        assert_eq!(
-            summary.truth_rows,
-            summary.files.iter().map(|f| f.rows).sum::<u64>()
-        );
+        assert_eq!(summary.truth_rows, summary.files.iter().map(|f| f.rows).sum::<u64>());
         // No part files are left behind.
-        let names: Vec<_> = fs::read_dir(a.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(a.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), partner_files().len() + 1, "{names:?}");
-        assert!(
-            summary.to_string().contains("competition-co.csv"),
-            "{summary}"
-        );
+        assert!(summary.to_string().contains("competition-co.csv"), "{summary}");
     }
 
     #[test]
@@ -291,10 +235,7 @@ mod tests {
             .iter()
             .map(|s| {
                 let text = String::from_utf8(read(dir.path(), s.file_name)).unwrap();
-                (
-                    s.file_name.to_string(),
-                    text.lines().map(str::to_string).collect(),
-                )
+                (s.file_name.to_string(), text.lines().map(str::to_string).collect())
             })
             .collect();
         let truth = String::from_utf8(read(dir.path(), TRUTH_FILE)).unwrap();
@@ -308,17 +249,11 @@ mod tests {
             match fields[3] {
                 "" => {
                     if name.ends_with(".jsonl") {
-                        assert!(
-                            serde_json::from_str::<serde_json::Value>(text).is_ok(),
-                            "{text}"
-                        );
+                        assert!(serde_json::from_str::<serde_json::Value>(text).is_ok(), "{text}");
                     }
                 }
                 "malformed_json" => {
-                    assert!(
-                        serde_json::from_str::<serde_json::Value>(text).is_err(),
-                        "{text}"
-                    );
+                    assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text}");
                     defects += 1;
                 }
                 "wrong_field_count" => {
@@ -330,12 +265,7 @@ mod tests {
                         .unwrap()
                         .unwrap()
                         .len();
-                    let headers = partner_files()
-                        .iter()
-                        .find(|s| s.file_name == name)
-                        .unwrap()
-                        .headers
-                        .len();
+                    let headers = partner_files().iter().find(|s| s.file_name == name).unwrap().headers.len();
                     assert_eq!(fields, headers + 1, "{text}");
                     defects += 1;
                 }
@@ -345,10 +275,7 @@ mod tests {
         assert!(defects > 10, "{defects}");
         // Every file has as many lines as the truth says (plus the CSV header).
         for (name, lines) in &files {
-            let rows = truth
-                .lines()
-                .filter(|l| l.starts_with(&format!("{name},")))
-                .count();
+            let rows = truth.lines().filter(|l| l.starts_with(&format!("{name},"))).count();
             let header = usize::from(name.ends_with(".csv"));
             assert_eq!(lines.len(), rows + header, "{name}");
         }

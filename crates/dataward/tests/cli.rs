@@ -21,7 +21,12 @@ fn dataward(url: &str, args: &[&str]) -> Output {
 }
 
 fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "stdout: {}\nstderr: {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -41,7 +46,10 @@ const HEADER: &str = "record_id,first_name,surname,dob,email,postcode";
 #[tokio::test]
 async fn a_partner_key_is_shown_once_and_only_its_hash_is_stored() {
     let (url, dir) = fresh_url(Backend::Sqlite).await;
-    let out = ok(&dataward(&url, &["partner", "add", "compare-hub", "--channel", "comparison site", "--retention-days", "400"]));
+    let out = ok(&dataward(
+        &url,
+        &["partner", "add", "compare-hub", "--channel", "comparison site", "--retention-days", "400"],
+    ));
     let key = out.split_whitespace().find(|w| w.starts_with("dwp_")).expect("key printed").to_string();
     let list = ok(&dataward(&url, &["partner", "list"]));
     assert!(list.contains("compare-hub") && list.contains("comparison_site") && list.contains("400d"), "{list}");
@@ -71,7 +79,8 @@ async fn a_killed_ingest_leaves_the_store_exactly_as_before() {
         let (url, dir) = fresh_url(backend).await;
         let work = tempfile::tempdir().unwrap();
         ok(&dataward(&url, &["partner", "add", "competition-co", "--channel", "competition"]));
-        let first = write(work.path(), "first.csv", &format!("{HEADER}\na1,Tom,Jones,1980-03-12,tom@example.com,LS1 4AP\n"));
+        let first =
+            write(work.path(), "first.csv", &format!("{HEADER}\na1,Tom,Jones,1980-03-12,tom@example.com,LS1 4AP\n"));
         ok(&dataward(&url, &["ingest", "--partner", "competition-co", &first]));
         let before = totals(&url);
         let mut big = format!("{HEADER}\n");
@@ -100,12 +109,22 @@ async fn ingest_prints_a_summary_and_a_refused_column_fails_naming_it() {
     let (url, _dir) = fresh_url(Backend::Sqlite).await;
     let work = tempfile::tempdir().unwrap();
     ok(&dataward(&url, &["partner", "add", "competition-co", "--channel", "competition"]));
-    let file = write(work.path(), "p.csv", &format!("{HEADER},shoe_size\na1,Tom,Jones,1980-03-12,tom@example.com,LS1 4AP,9\na2,Amy,Pond,31/02/1990,amy@example.com,LS1 4AP,5\n"));
+    let file = write(
+        work.path(),
+        "p.csv",
+        &format!(
+            "{HEADER},shoe_size\na1,Tom,Jones,1980-03-12,tom@example.com,LS1 4AP,9\na2,Amy,Pond,31/02/1990,amy@example.com,LS1 4AP,5\n"
+        ),
+    );
     let out = ok(&dataward(&url, &["ingest", "--partner", "competition-co", &file]));
     assert!(out.contains("rows read                   2"), "{out}");
     assert!(out.contains("invalid_date_of_birth"), "{out}");
     assert!(out.contains("unknown columns (not kept): shoe_size"), "{out}");
-    let refused = write(work.path(), "r.csv", &format!("{HEADER},Religion\na1,Tom,Jones,1980-03-12,tom@example.com,LS1 4AP,none\n"));
+    let refused = write(
+        work.path(),
+        "r.csv",
+        &format!("{HEADER},Religion\na1,Tom,Jones,1980-03-12,tom@example.com,LS1 4AP,none\n"),
+    );
     let err = dataward(&url, &["ingest", "--partner", "competition-co", &refused]);
     assert!(!err.status.success());
     let stderr = String::from_utf8_lossy(&err.stderr);
@@ -115,13 +134,19 @@ async fn ingest_prints_a_summary_and_a_refused_column_fails_naming_it() {
 #[tokio::test]
 async fn a_profile_with_an_unknown_category_is_rejected_with_file_line_and_key() {
     let work = tempfile::tempdir().unwrap();
-    let text = include_str!("../../../profiles/data-broker.toml").replace("\"user.contact.email\",\n  \"user.demographic.date_of_birth\"", "\"user.contact.emale\",\n  \"user.demographic.date_of_birth\"");
+    let text = include_str!("../../../profiles/data-broker.toml").replace(
+        "\"user.contact.email\",\n  \"user.demographic.date_of_birth\"",
+        "\"user.contact.emale\",\n  \"user.demographic.date_of_birth\"",
+    );
     let path = write(work.path(), "broken.toml", &text);
     let out = Command::new(env!("CARGO_BIN_EXE_dataward")).args(["--profile", &path, "profile"]).output().unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let line = text.lines().position(|l| l.contains("user.contact.emale")).unwrap() + 1;
-    assert!(stderr.contains(&format!("broken.toml:{line}: unknown category `user.contact.emale` in key `held[3]`")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("broken.toml:{line}: unknown category `user.contact.emale` in key `held[3]`")),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -96,9 +96,7 @@ pub fn typo<R: Rng + ?Sized>(rng: &mut R, name: &str) -> String {
     }
     // Transposable pairs: two different letters.
     let pairs: Vec<usize> = (0..chars.len() - 1)
-        .filter(|&i| {
-            chars[i].is_alphabetic() && chars[i + 1].is_alphabetic() && chars[i] != chars[i + 1]
-        })
+        .filter(|&i| chars[i].is_alphabetic() && chars[i + 1].is_alphabetic() && chars[i] != chars[i + 1])
         .collect();
     let mut out = chars.clone();
     if !pairs.is_empty() && rng.random_bool(0.5) {
@@ -123,12 +121,7 @@ pub fn invalid_postcode<R: Rng + ?Sized>(rng: &mut R, canonical: &str) -> String
             format!("{outward} {}{bad}{good}", &inward[..1])
         }
         // Q, V and X never start a postcode.
-        1 => format!(
-            "{}X{} {}",
-            pick(rng, &['Q', 'V', 'X']),
-            rng.random_range(1..10u8),
-            inward
-        ),
+        1 => format!("{}X{} {}", pick(rng, &['Q', 'V', 'X']), rng.random_range(1..10u8), inward),
         // The outward code alone.
         2 => outward.to_string(),
         // Digits where the inward letters go.
@@ -176,14 +169,7 @@ mod tests {
     #[test]
     fn a_typo_changes_the_name_without_blanking_it() {
         let mut rng = rand_chacha::ChaCha8Rng::from_seed([3; 32]);
-        for name in [
-            "Elizabeth",
-            "Smith",
-            "Anne",
-            "O'Brien",
-            "Smith-Jones",
-            "Llewellyn",
-        ] {
+        for name in ["Elizabeth", "Smith", "Anne", "O'Brien", "Smith-Jones", "Llewellyn"] {
             for _ in 0..50 {
                 let t = typo(&mut rng, name);
                 assert_ne!(t, name);
@@ -197,10 +183,7 @@ mod tests {
     fn defect_codes_round_trip_and_name_quarantine_reasons() {
         for d in Defect::ALL {
             assert_eq!(Defect::from_code(d.code()), Some(d));
-            assert_eq!(
-                QuarantineReason::from_code(d.code()),
-                Some(d.expected_reason())
-            );
+            assert_eq!(QuarantineReason::from_code(d.code()), Some(d.expected_reason()));
         }
         assert_eq!(Defect::BlankSurname.code(), "missing_name");
     }
@@ -227,9 +210,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::from_seed([5; 32]);
         for _ in 0..100 {
             let e = invalid_email(&mut rng, "jane.smith12@yahoo.co.uk");
-            let ok = e
-                .split_once('@')
-                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
+            let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
             assert!(!ok, "{e}");
         }
     }
@@ -240,10 +221,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::from_seed([6; 32]);
         for _ in 0..500 {
             let dob = under_age_dob(&mut rng, today);
-            assert!(
-                dob > jiff::civil::date(2009, 3, 1) && dob < jiff::civil::date(2020, 3, 1),
-                "{dob}"
-            );
+            assert!(dob > jiff::civil::date(2009, 3, 1) && dob < jiff::civil::date(2020, 3, 1), "{dob}");
         }
     }
 }

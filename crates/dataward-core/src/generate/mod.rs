@@ -33,9 +33,7 @@ use sha2::{Digest, Sha256};
 
 pub use defects::{DEFECT_RATE, Defect};
 pub use names::Gender;
-pub use partner_files::{
-    DUPLICATE_RATE, FileFormat, INCLUSION_RATE, PartnerFileSpec, partner_files,
-};
+pub use partner_files::{DUPLICATE_RATE, FileFormat, INCLUSION_RATE, PartnerFileSpec, partner_files};
 pub use person::{Address, MOVER_RATE, MaritalStatus, PreviousAddress, SyntheticPerson};
 pub use places::UkPhone;
 
@@ -139,11 +137,7 @@ struct Membership {
 
 impl Generator {
     pub fn new(seed: u64, persons: u64, today: Date) -> Self {
-        Generator {
-            seed,
-            persons,
-            dates: DateContext::new(today),
-        }
+        Generator { seed, persons, dates: DateContext::new(today) }
     }
 
     pub fn seed(&self) -> u64 {
@@ -168,13 +162,8 @@ impl Generator {
         if !rng.random_bool(INCLUSION_RATE) {
             return None;
         }
-        let duplicate_lag = rng.random_bool(DUPLICATE_RATE).then(|| {
-            if rng.random_bool(0.5) {
-                0
-            } else {
-                rng.random_range(1..=40u64)
-            }
-        });
+        let duplicate_lag =
+            rng.random_bool(DUPLICATE_RATE).then(|| if rng.random_bool(0.5) { 0 } else { rng.random_range(1..=40u64) });
         Some(Membership { duplicate_lag })
     }
 
@@ -189,10 +178,7 @@ impl Generator {
     /// # Panics
     /// If `file_index` is not an index of [`partner_files`].
     pub fn rows(&self, file_index: usize) -> Rows<'_> {
-        assert!(
-            file_index < partner_files().len(),
-            "no partner file {file_index}"
-        );
+        assert!(file_index < partner_files().len(), "no partner file {file_index}");
         Rows {
             generator: self,
             file: file_index,
@@ -203,36 +189,12 @@ impl Generator {
         }
     }
 
-    fn row(
-        &self,
-        file: usize,
-        person: &SyntheticPerson,
-        seq: u64,
-        duplicate: bool,
-    ) -> GeneratedRow {
-        let mut rng = rng_for(
-            self.seed,
-            Stream::Row,
-            person.index,
-            file as u64 * 2 + u64::from(duplicate),
-        );
-        let previous = person
-            .previous
-            .as_ref()
-            .is_some_and(|p| p.carried_by_file == file);
-        let plan = RowPlan {
-            seq,
-            previous,
-            today: self.dates.today,
-        };
+    fn row(&self, file: usize, person: &SyntheticPerson, seq: u64, duplicate: bool) -> GeneratedRow {
+        let mut rng = rng_for(self.seed, Stream::Row, person.index, file as u64 * 2 + u64::from(duplicate));
+        let previous = person.previous.as_ref().is_some_and(|p| p.carried_by_file == file);
+        let plan = RowPlan { seq, previous, today: self.dates.today };
         let (values, defect) = partner_files::render(&mut rng, file, person, &plan);
-        GeneratedRow {
-            values,
-            truth_person: person.index,
-            defect,
-            duplicate,
-            previous_address: previous,
-        }
+        GeneratedRow { values, truth_person: person.index, defect, duplicate, previous_address: previous }
     }
 }
 

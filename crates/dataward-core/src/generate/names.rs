@@ -23,18 +23,10 @@ pub struct FirstName {
 }
 
 const fn f(name: &'static str, nicknames: &'static [&'static str]) -> FirstName {
-    FirstName {
-        name,
-        gender: Gender::Female,
-        nicknames,
-    }
+    FirstName { name, gender: Gender::Female, nicknames }
 }
 const fn m(name: &'static str, nicknames: &'static [&'static str]) -> FirstName {
-    FirstName {
-        name,
-        gender: Gender::Male,
-        nicknames,
-    }
+    FirstName { name, gender: Gender::Male, nicknames }
 }
 
 /// About 200 first names common in the UK across generations.
@@ -414,10 +406,7 @@ mod tests {
     #[test]
     fn there_are_about_two_hundred_first_names_of_both_genders() {
         assert!(FIRST_NAMES.len() >= 190, "{}", FIRST_NAMES.len());
-        let women = FIRST_NAMES
-            .iter()
-            .filter(|n| n.gender == Gender::Female)
-            .count();
+        let women = FIRST_NAMES.iter().filter(|n| n.gender == Gender::Female).count();
         assert!(women > 80 && FIRST_NAMES.len() - women > 80);
     }
 

@@ -126,33 +126,9 @@ pub(crate) struct Layout {
 }
 
 pub(crate) const LAYOUTS: [Layout; 3] = [
-    Layout {
-        surname: 3,
-        dob: 4,
-        email: 5,
-        phone: 6,
-        address_1: 8,
-        postcode: 12,
-        renewal_month: Some(16),
-    },
-    Layout {
-        surname: 2,
-        dob: 3,
-        email: 4,
-        phone: 5,
-        address_1: 6,
-        postcode: 9,
-        renewal_month: Some(10),
-    },
-    Layout {
-        surname: 3,
-        dob: 4,
-        email: 5,
-        phone: 6,
-        address_1: 8,
-        postcode: 12,
-        renewal_month: None,
-    },
+    Layout { surname: 3, dob: 4, email: 5, phone: 6, address_1: 8, postcode: 12, renewal_month: Some(16) },
+    Layout { surname: 2, dob: 3, email: 4, phone: 5, address_1: 6, postcode: 9, renewal_month: Some(10) },
+    Layout { surname: 3, dob: 4, email: 5, phone: 6, address_1: 8, postcode: 12, renewal_month: None },
 ];
 
 /// Share of a file's persons included in it.
@@ -211,20 +187,11 @@ fn yes_no(flag: bool, yes: &str, no: &str) -> String {
 
 /// The collection date: before the move for a previous-address row, after it otherwise, and
 /// within about three years of today.
-fn collected_on<R: Rng + ?Sized>(
-    rng: &mut R,
-    person: &SyntheticPerson,
-    previous: bool,
-    today: Date,
-) -> Date {
+fn collected_on<R: Rng + ?Sized>(rng: &mut R, person: &SyntheticPerson, previous: bool, today: Date) -> Date {
     match &person.previous {
         Some(p) if previous => add_days(p.moved_on, -rng.random_range(1..=1000i64)),
         Some(p) => {
-            let since_move = today
-                .since(p.moved_on)
-                .map(|s| i64::from(s.get_days()))
-                .unwrap_or(30)
-                .max(2);
+            let since_move = today.since(p.moved_on).map(|s| i64::from(s.get_days())).unwrap_or(30).max(2);
             add_days(today, -rng.random_range(1..since_move))
         }
         None => add_days(today, -rng.random_range(1..=1095i64)),
@@ -232,12 +199,7 @@ fn collected_on<R: Rng + ?Sized>(
 }
 
 /// Builds the person's details as captured by one partner, with realistic noise.
-fn view<R: Rng + ?Sized>(
-    rng: &mut R,
-    file: usize,
-    person: &SyntheticPerson,
-    plan: &RowPlan,
-) -> View {
+fn view<R: Rng + ?Sized>(rng: &mut R, file: usize, person: &SyntheticPerson, plan: &RowPlan) -> View {
     let (address, landline) = match &person.previous {
         Some(p) if plan.previous => (p.address.clone(), p.landline.clone()),
         _ => (person.address.clone(), person.landline.clone()),
@@ -246,11 +208,7 @@ fn view<R: Rng + ?Sized>(
         title: person.title.to_string(),
         first: person.first_name.to_string(),
         surname: person.surname.clone(),
-        dob: Some((
-            person.date_of_birth.year(),
-            person.date_of_birth.month(),
-            person.date_of_birth.day(),
-        )),
+        dob: Some((person.date_of_birth.year(), person.date_of_birth.month(), person.date_of_birth.day())),
         email: Some(person.email.clone()),
         mobile: Some(person.mobile.clone()),
         landline,
@@ -315,17 +273,10 @@ fn view<R: Rng + ?Sized>(
         let mut capitalised = String::with_capacity(e.len());
         let mut upper_next = true;
         for c in local.chars() {
-            capitalised.push(if upper_next {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            });
+            capitalised.push(if upper_next { c.to_ascii_uppercase() } else { c });
             upper_next = matches!(c, '.' | '_');
         }
-        v.email = Some(format!(
-            "{capitalised}@{}",
-            domain[..1].to_uppercase() + &domain[1..]
-        ));
+        v.email = Some(format!("{capitalised}@{}", domain[..1].to_uppercase() + &domain[1..]));
     }
     if rng.random_bool(0.02) {
         v.mobile = None;
@@ -338,11 +289,7 @@ fn view<R: Rng + ?Sized>(
     }
 
     // Postcode and town written loosely; the lifestyle club does so most.
-    let (no_space, lower, upper_town) = if file == 2 {
-        (0.15, 0.10, 0.40)
-    } else {
-        (0.03, 0.02, 0.05)
-    };
+    let (no_space, lower, upper_town) = if file == 2 { (0.15, 0.10, 0.40) } else { (0.03, 0.02, 0.05) };
     if rng.random_bool(no_space) {
         v.postcode = v.postcode.replace(' ', "");
     }
@@ -356,34 +303,21 @@ fn view<R: Rng + ?Sized>(
 }
 
 fn dob_iso(dob: Option<(i16, i8, i8)>) -> String {
-    dob.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
-        .unwrap_or_default()
+    dob.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")).unwrap_or_default()
 }
 
 fn dob_uk(dob: Option<(i16, i8, i8)>) -> String {
-    dob.map(|(y, m, d)| format!("{d:02}/{m:02}/{y:04}"))
-        .unwrap_or_default()
+    dob.map(|(y, m, d)| format!("{d:02}/{m:02}/{y:04}")).unwrap_or_default()
 }
 
-fn competition_co<R: Rng + ?Sized>(
-    rng: &mut R,
-    p: &SyntheticPerson,
-    v: &View,
-    seq: u64,
-) -> Vec<String> {
+fn competition_co<R: Rng + ?Sized>(rng: &mut R, p: &SyntheticPerson, v: &View, seq: u64) -> Vec<String> {
     let lines = v.address.lines_folded(2);
     let mobile = v.mobile.as_ref().map(|m| match rng.random_range(0..20u32) {
         0..=15 => m.national(),
         16..=18 => m.national_spaced(),
         _ => m.international(),
     });
-    let landline = v.landline.as_ref().map(|l| {
-        if rng.random_bool(0.7) {
-            l.national()
-        } else {
-            l.national_spaced()
-        }
-    });
+    let landline = v.landline.as_ref().map(|l| if rng.random_bool(0.7) { l.national() } else { l.national_spaced() });
     vec![
         format!("CC{:08}", seq + 1),
         v.title.clone(),
@@ -408,12 +342,7 @@ fn competition_co<R: Rng + ?Sized>(
     ]
 }
 
-fn compare_hub<R: Rng + ?Sized>(
-    rng: &mut R,
-    p: &SyntheticPerson,
-    v: &View,
-    seq: u64,
-) -> Vec<String> {
+fn compare_hub<R: Rng + ?Sized>(rng: &mut R, p: &SyntheticPerson, v: &View, seq: u64) -> Vec<String> {
     let lines = v.address.lines_folded(2);
     // One telephone column: the mobile usually, the landline for some.
     let phone = match (&v.mobile, &v.landline) {
@@ -437,19 +366,10 @@ fn compare_hub<R: Rng + ?Sized>(
     ]
 }
 
-fn lifestyle_club<R: Rng + ?Sized>(
-    rng: &mut R,
-    p: &SyntheticPerson,
-    v: &View,
-    seq: u64,
-) -> Vec<String> {
+fn lifestyle_club<R: Rng + ?Sized>(rng: &mut R, p: &SyntheticPerson, v: &View, seq: u64) -> Vec<String> {
     let lines = v.address.lines_folded(3);
     let intl = |rng: &mut R, phone: &UkPhone| {
-        if rng.random_bool(0.9) {
-            phone.international()
-        } else {
-            phone.international_spaced()
-        }
+        if rng.random_bool(0.9) { phone.international() } else { phone.international_spaced() }
     };
     let mobile = v.mobile.as_ref().map(|m| intl(rng, m));
     let landline = v.landline.as_ref().map(|l| intl(rng, l));
@@ -489,15 +409,8 @@ fn applicable_defects(file: usize) -> &'static [Defect] {
         InvalidRenewalMonth,
         WrongFieldCount,
     ];
-    const JSONL: &[Defect] = &[
-        InvalidPostcode,
-        InvalidEmail,
-        ImpossibleDate,
-        BlankSurname,
-        UnderAge,
-        UnparseablePhone,
-        MalformedJson,
-    ];
+    const JSONL: &[Defect] =
+        &[InvalidPostcode, InvalidEmail, ImpossibleDate, BlankSurname, UnderAge, UnparseablePhone, MalformedJson];
     match SPECS[file].format {
         FileFormat::Csv => CSV,
         FileFormat::JsonLines => JSONL,
@@ -516,11 +429,7 @@ fn apply_defect<R: Rng + ?Sized>(
     let layout = &LAYOUTS[file];
     let uk_dates = file == 1;
     let format_dob = |(y, m, d): (i16, i8, i8)| {
-        if uk_dates {
-            dob_uk(Some((y, m, d)))
-        } else {
-            dob_iso(Some((y, m, d)))
-        }
+        if uk_dates { dob_uk(Some((y, m, d))) } else { dob_iso(Some((y, m, d))) }
     };
     match defect {
         Defect::InvalidPostcode => {
@@ -535,8 +444,7 @@ fn apply_defect<R: Rng + ?Sized>(
         }
         Defect::InvalidEmail => values[layout.email] = defects::invalid_email(rng, &person.email),
         Defect::ImpossibleDate => {
-            values[layout.dob] =
-                format_dob(defects::impossible_date(rng, person.date_of_birth.year()))
+            values[layout.dob] = format_dob(defects::impossible_date(rng, person.date_of_birth.year()))
         }
         Defect::BlankSurname => values[layout.surname].clear(),
         Defect::UnderAge => {
@@ -544,17 +452,9 @@ fn apply_defect<R: Rng + ?Sized>(
             values[layout.dob] = format_dob((dob.year(), dob.month(), dob.day()));
         }
         Defect::UnparseablePhone => {
-            let full = if file == 2 {
-                person.mobile.international()
-            } else {
-                person.mobile.national()
-            };
+            let full = if file == 2 { person.mobile.international() } else { person.mobile.national() };
             let cut = defects::unparseable_phone(rng, &full);
-            values[layout.phone] = if file == 2 {
-                format!("+44{}", &cut[3.min(cut.len())..])
-            } else {
-                cut
-            };
+            values[layout.phone] = if file == 2 { format!("+44{}", &cut[3.min(cut.len())..]) } else { cut };
         }
         Defect::InvalidRenewalMonth => {
             if let Some(i) = layout.renewal_month {
@@ -594,9 +494,7 @@ pub(crate) fn render<R: Rng + ?Sized>(
         _ => lifestyle_club(rng, person, &v, plan.seq),
     };
     debug_assert_eq!(values.len(), SPECS[file].headers.len());
-    let defect = rng
-        .random_bool(DEFECT_RATE)
-        .then(|| pick(rng, applicable_defects(file)));
+    let defect = rng.random_bool(DEFECT_RATE).then(|| pick(rng, applicable_defects(file)));
     if let Some(d) = defect {
         apply_defect(rng, file, d, person, &mut values, plan.today);
     }
@@ -611,33 +509,12 @@ mod tests {
     fn layouts_point_at_the_columns_they_name() {
         let names = [
             ["surname", "dob", "email", "mobile", "address_1", "postcode"],
-            [
-                "Last Name",
-                "Date of Birth",
-                "Email Address",
-                "Telephone",
-                "Address Line 1",
-                "Post Code",
-            ],
-            [
-                "family_name",
-                "date_of_birth",
-                "email_address",
-                "mobile_number",
-                "address_line_1",
-                "postcode",
-            ],
+            ["Last Name", "Date of Birth", "Email Address", "Telephone", "Address Line 1", "Post Code"],
+            ["family_name", "date_of_birth", "email_address", "mobile_number", "address_line_1", "postcode"],
         ];
         for (file, layout) in LAYOUTS.iter().enumerate() {
             let h = SPECS[file].headers;
-            let at = [
-                layout.surname,
-                layout.dob,
-                layout.email,
-                layout.phone,
-                layout.address_1,
-                layout.postcode,
-            ];
+            let at = [layout.surname, layout.dob, layout.email, layout.phone, layout.address_1, layout.postcode];
             for (i, name) in at.iter().zip(names[file]) {
                 assert_eq!(h[*i], name, "file {file}");
             }
@@ -661,11 +538,7 @@ mod tests {
             "customer_id, salutation, given_name, family_name, date_of_birth, email_address, mobile_number, home_phone, address_line_1, address_line_2, address_line_3, post_town, postcode, lifestyle_hobbies, lifestyle_pets, lifestyle_car_owner, children_present, email_consent, signup_date"
         );
         for spec in partner_files() {
-            assert!(
-                crate::partner::Channel::parse(spec.channel).is_ok(),
-                "{}",
-                spec.channel
-            );
+            assert!(crate::partner::Channel::parse(spec.channel).is_ok(), "{}", spec.channel);
         }
     }
 }

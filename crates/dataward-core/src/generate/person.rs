@@ -151,16 +151,7 @@ impl SyntheticPerson {
 }
 
 /// Pets a person may keep.
-pub const PETS: &[&str] = &[
-    "Dog",
-    "Cat",
-    "Rabbit",
-    "Fish",
-    "Bird",
-    "Guinea Pig",
-    "Horse",
-    "Hamster",
-];
+pub const PETS: &[&str] = &["Dog", "Cat", "Rabbit", "Fish", "Bird", "Guinea Pig", "Horse", "Hamster"];
 
 /// Interests / hobbies.
 #[rustfmt::skip]
@@ -194,34 +185,21 @@ impl DateContext {
     pub fn new(today: Date) -> Self {
         let latest = today.saturating_sub(jiff::Span::new().years(18));
         let earliest = add_days(today.saturating_sub(jiff::Span::new().years(91)), 1);
-        let span = latest
-            .since(earliest)
-            .map(|s| i64::from(s.get_days()))
-            .unwrap_or(0);
-        DateContext {
-            today,
-            dob_earliest: earliest,
-            dob_span_days: span,
-        }
+        let span = latest.since(earliest).map(|s| i64::from(s.get_days())).unwrap_or(0);
+        DateContext { today, dob_earliest: earliest, dob_span_days: span }
     }
 }
 
 /// A lowercase email-safe form of a name (`O'Brien` -> `obrien`, `Smith-Jones` -> `smith-jones`).
 fn email_part(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphabetic() || *c == '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    name.chars().filter(|c| c.is_ascii_alphabetic() || *c == '-').map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// An email address unique to `index`: every style ends its local part with `index + 1` and no
 /// other digit occurs in it, so different indexes never give the same address.
 fn email<R: Rng + ?Sized>(rng: &mut R, index: u64, first: &FirstName, surname: &str) -> String {
-    let given = if !first.nicknames.is_empty() && rng.random_bool(0.1) {
-        pick(rng, first.nicknames)
-    } else {
-        first.name
-    };
+    let given =
+        if !first.nicknames.is_empty() && rng.random_bool(0.1) { pick(rng, first.nicknames) } else { first.name };
     let f = email_part(given);
     let s = email_part(surname);
     let n = index + 1;
@@ -250,17 +228,11 @@ fn email<R: Rng + ?Sized>(rng: &mut R, index: u64, first: &FirstName, surname: &
 fn address<R: Rng + ?Sized>(rng: &mut R, town_index: usize) -> Address {
     let town = &TOWNS[town_index];
     let flat = rng.random_bool(0.12).then(|| rng.random_range(1..=24u16));
-    let house_name =
-        (flat.is_none() && rng.random_bool(0.05)).then(|| pick(rng, places::HOUSE_NAMES));
-    let house_number = house_name.is_none().then(|| {
-        if rng.random_bool(0.7) {
-            rng.random_range(1..=80u16)
-        } else {
-            rng.random_range(1..=250u16)
-        }
-    });
-    let locality =
-        (!town.localities.is_empty() && rng.random_bool(0.3)).then(|| pick(rng, town.localities));
+    let house_name = (flat.is_none() && rng.random_bool(0.05)).then(|| pick(rng, places::HOUSE_NAMES));
+    let house_number = house_name
+        .is_none()
+        .then(|| if rng.random_bool(0.7) { rng.random_range(1..=80u16) } else { rng.random_range(1..=250u16) });
+    let locality = (!town.localities.is_empty() && rng.random_bool(0.3)).then(|| pick(rng, town.localities));
     Address {
         flat,
         house_number,
@@ -314,21 +286,13 @@ pub(crate) fn generate(seed: u64, index: u64, dates: &DateContext) -> SyntheticP
     let mut rng = rng_for(seed, Stream::Person, index, 0);
     let rng = &mut rng;
 
-    let gender = if rng.random_bool(0.51) {
-        Gender::Female
-    } else {
-        Gender::Male
-    };
+    let gender = if rng.random_bool(0.51) { Gender::Female } else { Gender::Male };
     let first = names::first_name(rng, gender);
     let middle_name = rng.random_bool(0.3).then(|| names::middle_name(rng, first));
     let surname = names::surname(rng);
-    let date_of_birth = add_days(
-        dates.dob_earliest,
-        rng.random_range(0..=dates.dob_span_days),
-    );
+    let date_of_birth = add_days(dates.dob_earliest, rng.random_range(0..=dates.dob_span_days));
     let age = {
-        let had_birthday = (dates.today.month(), dates.today.day())
-            >= (date_of_birth.month(), date_of_birth.day());
+        let had_birthday = (dates.today.month(), dates.today.day()) >= (date_of_birth.month(), date_of_birth.day());
         dates.today.year() - date_of_birth.year() - i16::from(!had_birthday)
     };
 
@@ -374,9 +338,7 @@ pub(crate) fn generate(seed: u64, index: u64, dates: &DateContext) -> SyntheticP
     } else {
         0.25
     };
-    let landline = rng
-        .random_bool(landline_rate)
-        .then(|| places::landline(rng, &TOWNS[town_index]));
+    let landline = rng.random_bool(landline_rate).then(|| places::landline(rng, &TOWNS[town_index]));
 
     let previous = rng.random_bool(MOVER_RATE).then(|| {
         let same_town = rng.random_bool(0.3);
@@ -496,16 +458,8 @@ mod tests {
         assert_eq!(a.lines(), ["Flat 3", "12 Oak Road", "Headingley"]);
         assert_eq!(a.lines_folded(3), ["Flat 3", "12 Oak Road", "Headingley"]);
         assert_eq!(a.lines_folded(2), ["Flat 3, 12 Oak Road", "Headingley"]);
-        let named = Address {
-            flat: None,
-            house_number: None,
-            house_name: Some("Rose Cottage"),
-            ..a
-        };
-        assert_eq!(
-            named.lines_folded(2),
-            ["Rose Cottage", "Oak Road, Headingley"]
-        );
+        let named = Address { flat: None, house_number: None, house_name: Some("Rose Cottage"), ..a };
+        assert_eq!(named.lines_folded(2), ["Rose Cottage", "Oak Road, Headingley"]);
     }
 
     #[test]
@@ -513,9 +467,6 @@ mod tests {
         let first = &names::FIRST_NAMES[0];
         let mut a = rand_chacha::ChaCha8Rng::from_seed([1; 32]);
         let mut b = rand_chacha::ChaCha8Rng::from_seed([1; 32]);
-        assert_ne!(
-            email(&mut a, 1, first, "Smith"),
-            email(&mut b, 11, first, "Smith")
-        );
+        assert_ne!(email(&mut a, 1, first, "Smith"), email(&mut b, 11, first, "Smith"));
     }
 }

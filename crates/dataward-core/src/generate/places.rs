@@ -37,15 +37,7 @@ const fn town(
     localities: &'static [&'static str],
     weight: u32,
 ) -> Town {
-    Town {
-        name,
-        county,
-        districts,
-        area_code,
-        local_starts,
-        localities,
-        weight,
-    }
+    Town { name, county, districts, area_code, local_starts, localities, weight }
 }
 
 /// About 60 UK towns and cities.
@@ -190,11 +182,7 @@ pub fn town_index<R: Rng + ?Sized>(rng: &mut R) -> usize {
 
 /// A postcode in `town`, in its canonical form (`LS6 2AB`).
 pub fn postcode<R: Rng + ?Sized>(rng: &mut R, town: &Town) -> String {
-    let count: u32 = town
-        .districts
-        .iter()
-        .map(|(_, a, b)| u32::from(b - a) + 1)
-        .sum();
+    let count: u32 = town.districts.iter().map(|(_, a, b)| u32::from(b - a) + 1).sum();
     let mut roll = rng.random_range(0..count);
     let mut outward = String::new();
     for (area, first, last) in town.districts {
@@ -218,11 +206,7 @@ pub fn street<R: Rng + ?Sized>(rng: &mut R) -> String {
     }
     let stem = pick(rng, STREET_NAMES);
     // The first seven types are the common ones.
-    let kind = if rng.random_bool(0.75) {
-        pick(rng, &STREET_TYPES[..7])
-    } else {
-        pick(rng, STREET_TYPES)
-    };
+    let kind = if rng.random_bool(0.75) { pick(rng, &STREET_TYPES[..7]) } else { pick(rng, STREET_TYPES) };
     format!("{stem} {kind}")
 }
 
@@ -274,10 +258,7 @@ pub fn landline<R: Rng + ?Sized>(rng: &mut R, town: &Town) -> UkPhone {
     for _ in 1..local_len {
         local.push(char::from(b'0' + rng.random_range(0..10u8)));
     }
-    UkPhone {
-        code: town.area_code.to_string(),
-        local,
-    }
+    UkPhone { code: town.area_code.to_string(), local }
 }
 
 /// Whether the mobile range `07` + `abc` (the digits after `07`) is allocated to GB mobiles.
@@ -298,9 +279,7 @@ fn mobile_range_ok(a: u8, b: u8, c: u8) -> bool {
 pub fn mobile_ranges() -> &'static [u16] {
     static RANGES: OnceLock<Vec<u16>> = OnceLock::new();
     RANGES.get_or_init(|| {
-        (400u16..1000)
-            .filter(|r| mobile_range_ok((r / 100) as u8, (r / 10 % 10) as u8, (r % 10) as u8))
-            .collect()
+        (400u16..1000).filter(|r| mobile_range_ok((r / 100) as u8, (r / 10 % 10) as u8, (r % 10) as u8)).collect()
     })
 }
 
@@ -314,10 +293,7 @@ pub fn mobile_space() -> u64 {
 pub fn mobile_number(n: u64) -> UkPhone {
     let ranges = mobile_ranges();
     let range = ranges[(n / 1_000_000) as usize % ranges.len()];
-    UkPhone {
-        code: format!("07{range:03}"),
-        local: format!("{:06}", n % 1_000_000),
-    }
+    UkPhone { code: format!("07{range:03}"), local: format!("{:06}", n % 1_000_000) }
 }
 
 #[cfg(test)]
@@ -331,26 +307,14 @@ mod tests {
         let mut sorted = STREET_NAMES.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(
-            sorted.len(),
-            STREET_NAMES.len(),
-            "a street name is listed twice"
-        );
+        assert_eq!(sorted.len(), STREET_NAMES.len(), "a street name is listed twice");
     }
 
     #[test]
     fn every_town_has_a_geographic_dialling_code_and_ten_digit_numbers() {
         for t in TOWNS {
-            assert!(
-                t.area_code.starts_with("01") || t.area_code.starts_with("02"),
-                "{}",
-                t.name
-            );
-            assert!(
-                !t.local_starts.is_empty() && !t.districts.is_empty(),
-                "{}",
-                t.name
-            );
+            assert!(t.area_code.starts_with("01") || t.area_code.starts_with("02"), "{}", t.name);
+            assert!(!t.local_starts.is_empty() && !t.districts.is_empty(), "{}", t.name);
             assert!(t.districts.iter().all(|(_, a, b)| a <= b), "{}", t.name);
         }
     }
@@ -359,25 +323,16 @@ mod tests {
     fn mobile_ranges_leave_out_pagers_and_crown_dependency_ranges() {
         let ranges = mobile_ranges();
         assert!(ranges.len() > 400, "{}", ranges.len());
-        assert!(
-            !ranges.iter().any(|r| (600..700).contains(r)),
-            "076 is pagers"
-        );
+        assert!(!ranges.iter().any(|r| (600..700).contains(r)), "076 is pagers");
         assert!(!ranges.contains(&781) && !ranges.contains(&797) && !ranges.contains(&624));
     }
 
     #[test]
     fn phone_formats_put_spaces_where_the_uk_does() {
-        let london = UkPhone {
-            code: "020".into(),
-            local: "79460123".into(),
-        };
+        let london = UkPhone { code: "020".into(), local: "79460123".into() };
         assert_eq!(london.national_spaced(), "020 7946 0123");
         assert_eq!(london.international(), "+442079460123");
-        let leeds = UkPhone {
-            code: "0113".into(),
-            local: "4960123".into(),
-        };
+        let leeds = UkPhone { code: "0113".into(), local: "4960123".into() };
         assert_eq!(leeds.national_spaced(), "0113 496 0123");
         let mobile = mobile_number(0);
         assert_eq!(mobile.national_spaced(), "07400 000000");

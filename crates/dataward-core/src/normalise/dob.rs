@@ -52,11 +52,7 @@ pub enum DateError {
 
 /// The English name of month 1..=12 (a neutral phrase for anything else).
 fn month_name(month: u8) -> &'static str {
-    usize::from(month)
-        .checked_sub(1)
-        .and_then(|i| MONTH_NAMES.get(i))
-        .copied()
-        .unwrap_or("that month")
+    usize::from(month).checked_sub(1).and_then(|i| MONTH_NAMES.get(i)).copied().unwrap_or("that month")
 }
 
 /// Why a real calendar date is not a plausible date of birth.
@@ -149,11 +145,7 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
     }
     let parts = split_parts(text).ok_or(DateError::UnrecognisedFormat)?;
     let [first, second, third] = parts;
-    if is_digits(first, 4..=4) {
-        build(first, second, third)
-    } else {
-        build(third, second, strip_ordinal(first))
-    }
+    if is_digits(first, 4..=4) { build(first, second, third) } else { build(third, second, strip_ordinal(first)) }
 }
 
 /// Splits "a?b?c" where ? is one separator used consistently: `-`, `/`, `.` or whitespace
@@ -162,10 +154,9 @@ fn split_parts(text: &str) -> Option<[&str; 3]> {
     let sep = text.chars().find(|c| !c.is_alphanumeric())?;
     let parts: Vec<&str> = match sep {
         '-' | '/' | '.' => text.split(sep).collect(),
-        c if c.is_whitespace() || c == ',' => text
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|p| !p.is_empty())
-            .collect(),
+        c if c.is_whitespace() || c == ',' => {
+            text.split(|c: char| c.is_whitespace() || c == ',').filter(|p| !p.is_empty()).collect()
+        }
         _ => return None,
     };
     <[&str; 3]>::try_from(parts).ok()
@@ -212,11 +203,7 @@ fn build(year: &str, month: &str, day: &str) -> Result<Date, DateError> {
     }
     let month = month_number(month)?;
     if !is_digits(year, 4..=4) {
-        return Err(if is_digits(year, 2..=2) {
-            DateError::TwoDigitYear
-        } else {
-            DateError::UnrecognisedFormat
-        });
+        return Err(if is_digits(year, 2..=2) { DateError::TwoDigitYear } else { DateError::UnrecognisedFormat });
     }
     let year: i16 = year.parse().map_err(|_| DateError::UnrecognisedFormat)?;
     let day: u8 = day.parse().map_err(|_| DateError::UnrecognisedFormat)?;
@@ -228,11 +215,7 @@ fn build(year: &str, month: &str, day: &str) -> Result<Date, DateError> {
     }
     // Both fit in i8 after the range checks above.
     Date::new(year, month as i8, day as i8).map_err(|_| {
-        if month == 2 && day == 29 {
-            DateError::NotALeapYear
-        } else {
-            DateError::NoSuchDay { day, month }
-        }
+        if month == 2 && day == 29 { DateError::NotALeapYear } else { DateError::NoSuchDay { day, month } }
     })
 }
 
@@ -319,14 +302,8 @@ mod tests {
     #[test]
     fn words_and_unknown_month_names_are_unrecognised() {
         assert_eq!(parse_date("yesterday"), Err(DateError::UnrecognisedFormat));
-        assert_eq!(
-            parse_date("12 Smarch 1980"),
-            Err(DateError::UnrecognisedFormat)
-        );
-        assert_eq!(
-            parse_date("1980-03-12T10:00"),
-            Err(DateError::UnrecognisedFormat)
-        );
+        assert_eq!(parse_date("12 Smarch 1980"), Err(DateError::UnrecognisedFormat));
+        assert_eq!(parse_date("1980-03-12T10:00"), Err(DateError::UnrecognisedFormat));
     }
 
     #[test]
@@ -367,36 +344,24 @@ mod tests {
     fn date_of_birth_that_does_not_exist_is_invalid() {
         assert_eq!(
             DateOfBirth::parse("31/02/1980", TODAY),
-            Err(DobError::Invalid(DateError::NoSuchDay {
-                day: 31,
-                month: 2
-            }))
+            Err(DobError::Invalid(DateError::NoSuchDay { day: 31, month: 2 }))
         );
     }
 
     #[test]
     fn date_of_birth_in_the_future_is_implausible() {
-        assert_eq!(
-            DateOfBirth::parse("16/06/2025", TODAY),
-            Err(DobError::Implausible(Implausibility::InFuture))
-        );
+        assert_eq!(DateOfBirth::parse("16/06/2025", TODAY), Err(DobError::Implausible(Implausibility::InFuture)));
     }
 
     #[test]
     fn date_of_birth_before_1900_is_implausible() {
-        assert_eq!(
-            DateOfBirth::parse("31/12/1899", TODAY),
-            Err(DobError::Implausible(Implausibility::Before1900))
-        );
+        assert_eq!(DateOfBirth::parse("31/12/1899", TODAY), Err(DobError::Implausible(Implausibility::Before1900)));
         assert!(DateOfBirth::parse("01/01/1900", TODAY).is_ok());
     }
 
     #[test]
     fn someone_turning_sixteen_tomorrow_is_under_age() {
-        assert_eq!(
-            DateOfBirth::parse("16/06/2009", TODAY),
-            Err(DobError::UnderAge)
-        );
+        assert_eq!(DateOfBirth::parse("16/06/2009", TODAY), Err(DobError::UnderAge));
     }
 
     #[test]
@@ -406,10 +371,7 @@ mod tests {
 
     #[test]
     fn born_today_is_under_age_not_implausible() {
-        assert_eq!(
-            DateOfBirth::parse("15/06/2025", TODAY),
-            Err(DobError::UnderAge)
-        );
+        assert_eq!(DateOfBirth::parse("15/06/2025", TODAY), Err(DobError::UnderAge));
     }
 
     #[test]

@@ -21,12 +21,8 @@ pub fn parse_flag(raw: &str) -> Result<Option<bool>, FlagError> {
     let key = collapse_whitespace(raw).to_lowercase();
     match key.as_str() {
         "" => Ok(None),
-        "y" | "yes" | "true" | "t" | "1" | "opt-in" | "optin" | "opted in" | "opt in" => {
-            Ok(Some(true))
-        }
-        "n" | "no" | "false" | "f" | "0" | "opt-out" | "optout" | "opted out" | "opt out" => {
-            Ok(Some(false))
-        }
+        "y" | "yes" | "true" | "t" | "1" | "opt-in" | "optin" | "opted in" | "opt in" => Ok(Some(true)),
+        "n" | "no" | "false" | "f" | "0" | "opt-out" | "optout" | "opted out" | "opt out" => Ok(Some(false)),
         _ => Err(FlagError),
     }
 }
@@ -53,25 +49,14 @@ mod tests {
 
     #[test]
     fn every_true_spelling_is_true() {
-        for raw in [
-            "y", "YES", "True", "t", "1", "Opt-In", "optin", "opted in", " Y ",
-        ] {
+        for raw in ["y", "YES", "True", "t", "1", "Opt-In", "optin", "opted in", " Y "] {
             assert_eq!(parse_flag(raw), Ok(Some(true)), "{raw}");
         }
     }
 
     #[test]
     fn every_false_spelling_is_false() {
-        for raw in [
-            "n",
-            "No",
-            "FALSE",
-            "f",
-            "0",
-            "opt-out",
-            "OptOut",
-            "opted out",
-        ] {
+        for raw in ["n", "No", "FALSE", "f", "0", "opt-out", "OptOut", "opted out"] {
             assert_eq!(parse_flag(raw), Ok(Some(false)), "{raw}");
         }
     }

@@ -10,10 +10,8 @@ use super::collapse_whitespace;
 const MAX_NAME_CHARS: usize = 100;
 
 /// Hyphenated place-name connectors kept lower case ("Stoke-on-Trent", "Weston-super-Mare").
-const PLACE_CONNECTORS: &[&str] = &[
-    "on", "upon", "under", "by", "in", "le", "la", "de", "du", "en", "sur", "super", "the", "cum",
-    "next",
-];
+const PLACE_CONNECTORS: &[&str] =
+    &["on", "upon", "under", "by", "in", "le", "la", "de", "du", "en", "sur", "super", "the", "cum", "next"];
 
 /// Why a string is not a name. Messages never repeat the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -49,11 +47,7 @@ pub fn normalise_title(raw: &str) -> Option<String> {
     if tidy.is_empty() {
         return None;
     }
-    let key: String = tidy
-        .chars()
-        .filter(|c| *c != '.')
-        .collect::<String>()
-        .to_lowercase();
+    let key: String = tidy.chars().filter(|c| *c != '.').collect::<String>().to_lowercase();
     let canonical = match key.as_str() {
         "mr" | "mister" => "Mr",
         "mrs" | "missus" => "Mrs",
@@ -238,13 +232,7 @@ mod tests {
 
     #[test]
     fn symbols_in_a_name_are_invalid() {
-        for raw in [
-            "john@example.com",
-            "Smith & Sons",
-            "N/A",
-            "Jane_Doe",
-            "(none)",
-        ] {
+        for raw in ["john@example.com", "Smith & Sons", "N/A", "Jane_Doe", "(none)"] {
             assert_eq!(normalise_name(raw), Err(NameError::Invalid), "{raw}");
         }
     }
@@ -297,58 +285,31 @@ mod tests {
 
     #[test]
     fn address_line_keeps_digits_and_capitalises_flat_letters() {
-        assert_eq!(
-            normalise_address_line("12a high st").as_deref(),
-            Some("12A High St")
-        );
-        assert_eq!(
-            normalise_address_line("FLAT 3B").as_deref(),
-            Some("Flat 3B")
-        );
+        assert_eq!(normalise_address_line("12a high st").as_deref(), Some("12A High St"));
+        assert_eq!(normalise_address_line("FLAT 3B").as_deref(), Some("Flat 3B"));
     }
 
     #[test]
     fn address_line_keeps_ordinals_lower_case() {
-        assert_eq!(
-            normalise_address_line("1ST FLOOR, 22nd avenue").as_deref(),
-            Some("1st Floor, 22nd Avenue")
-        );
+        assert_eq!(normalise_address_line("1ST FLOOR, 22nd avenue").as_deref(), Some("1st Floor, 22nd Avenue"));
     }
 
     #[test]
     fn address_line_keeps_possessive_s_lower_case() {
-        assert_eq!(
-            normalise_address_line("ST JOHN\u{2019}S ROAD").as_deref(),
-            Some("St John's Road")
-        );
-        assert_eq!(
-            normalise_address_line("o'connell street").as_deref(),
-            Some("O'Connell Street")
-        );
+        assert_eq!(normalise_address_line("ST JOHN\u{2019}S ROAD").as_deref(), Some("St John's Road"));
+        assert_eq!(normalise_address_line("o'connell street").as_deref(), Some("O'Connell Street"));
     }
 
     #[test]
     fn hyphenated_place_connectors_stay_lower_case() {
-        assert_eq!(
-            normalise_address_line("STOKE-ON-TRENT").as_deref(),
-            Some("Stoke-on-Trent")
-        );
-        assert_eq!(
-            normalise_address_line("weston-super-mare").as_deref(),
-            Some("Weston-super-Mare")
-        );
-        assert_eq!(
-            normalise_address_line("on-trent").as_deref(),
-            Some("On-Trent")
-        );
+        assert_eq!(normalise_address_line("STOKE-ON-TRENT").as_deref(), Some("Stoke-on-Trent"));
+        assert_eq!(normalise_address_line("weston-super-mare").as_deref(), Some("Weston-super-Mare"));
+        assert_eq!(normalise_address_line("on-trent").as_deref(), Some("On-Trent"));
     }
 
     #[test]
     fn address_line_whitespace_is_collapsed() {
-        assert_eq!(
-            normalise_address_line("  10   downing\tstreet ").as_deref(),
-            Some("10 Downing Street")
-        );
+        assert_eq!(normalise_address_line("  10   downing\tstreet ").as_deref(), Some("10 Downing Street"));
     }
 
     #[test]

@@ -68,13 +68,11 @@ impl PhoneNumber {
         if !trimmed.char_indices().all(allowed) {
             return Err(PhoneError::InvalidCharacters);
         }
-        let number =
-            phonenumber::parse(Some(Id::GB), trimmed).map_err(|_| PhoneError::Unparseable)?;
+        let number = phonenumber::parse(Some(Id::GB), trimmed).map_err(|_| PhoneError::Unparseable)?;
         let national = number.national().value().to_string();
         let country_code = number.code().value();
-        let is_drama_range = country_code == 44
-            && national.len() == 10
-            && national.starts_with(OFCOM_DRAMA_MOBILE_PREFIX);
+        let is_drama_range =
+            country_code == 44 && national.len() == 10 && national.starts_with(OFCOM_DRAMA_MOBILE_PREFIX);
         let kind = if is_drama_range {
             PhoneKind::Mobile
         } else if number.is_valid_with(&DATABASE) {
@@ -83,9 +81,7 @@ impl PhoneNumber {
                 Type::FixedLine => PhoneKind::Landline,
                 // The UK numbering plan always tells the two apart; elsewhere (e.g. North America)
                 // it cannot, and a geographic-looking number is most usefully treated as a landline.
-                Type::FixedLineOrMobile if country_code == 44 && national.starts_with('7') => {
-                    PhoneKind::Mobile
-                }
+                Type::FixedLineOrMobile if country_code == 44 && national.starts_with('7') => PhoneKind::Mobile,
                 Type::FixedLineOrMobile => PhoneKind::Landline,
                 _ => PhoneKind::Other,
             }
@@ -169,24 +165,13 @@ mod tests {
 
     #[test]
     fn numbers_just_outside_the_drama_range_are_still_checked_by_the_library() {
-        assert_eq!(
-            PhoneNumber::parse("07700 9001234"),
-            Err(PhoneError::NotValid)
-        );
-        assert_eq!(
-            PhoneNumber::parse("07700 901123"),
-            Err(PhoneError::NotValid)
-        );
+        assert_eq!(PhoneNumber::parse("07700 9001234"), Err(PhoneError::NotValid));
+        assert_eq!(PhoneNumber::parse("07700 901123"), Err(PhoneError::NotValid));
     }
 
     #[test]
     fn voip_personal_freephone_and_premium_numbers_are_other() {
-        for raw in [
-            "056 1234 5678",
-            "070 1123 4567",
-            "0800 123 4567",
-            "0909 879 0000",
-        ] {
+        for raw in ["056 1234 5678", "070 1123 4567", "0800 123 4567", "0909 879 0000"] {
             assert_eq!(phone(raw).kind(), PhoneKind::Other, "{raw}");
         }
     }
@@ -212,30 +197,18 @@ mod tests {
 
     #[test]
     fn too_long_uk_number_is_not_valid() {
-        assert_eq!(
-            PhoneNumber::parse("07911 1234567"),
-            Err(PhoneError::NotValid)
-        );
+        assert_eq!(PhoneNumber::parse("07911 1234567"), Err(PhoneError::NotValid));
     }
 
     #[test]
     fn letters_in_a_number_are_refused() {
-        assert_eq!(
-            PhoneNumber::parse("0800 FLOWERS"),
-            Err(PhoneError::InvalidCharacters)
-        );
-        assert_eq!(
-            PhoneNumber::parse("07911 123456 ext"),
-            Err(PhoneError::InvalidCharacters)
-        );
+        assert_eq!(PhoneNumber::parse("0800 FLOWERS"), Err(PhoneError::InvalidCharacters));
+        assert_eq!(PhoneNumber::parse("07911 123456 ext"), Err(PhoneError::InvalidCharacters));
     }
 
     #[test]
     fn plus_sign_is_only_allowed_at_the_start() {
-        assert_eq!(
-            PhoneNumber::parse("44+7911123456"),
-            Err(PhoneError::InvalidCharacters)
-        );
+        assert_eq!(PhoneNumber::parse("44+7911123456"), Err(PhoneError::InvalidCharacters));
     }
 
     #[test]

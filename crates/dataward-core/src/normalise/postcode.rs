@@ -79,10 +79,7 @@ impl Postcode {
         canonical.extend(outward.iter().map(|&b| b as char));
         canonical.push(' ');
         canonical.extend(inward.iter().map(|&b| b as char));
-        Ok(Postcode {
-            canonical,
-            outward_len: outward.len(),
-        })
+        Ok(Postcode { canonical, outward_len: outward.len() })
     }
 
     /// The canonical form, e.g. "SW1A 1AA".
@@ -210,10 +207,7 @@ mod tests {
 
     #[test]
     fn gir_with_another_inward_code_is_rejected() {
-        assert_eq!(
-            Postcode::parse("GIR 0AB"),
-            Err(PostcodeError::InvalidOutward)
-        );
+        assert_eq!(Postcode::parse("GIR 0AB"), Err(PostcodeError::InvalidOutward));
     }
 
     #[test]
@@ -223,14 +217,8 @@ mod tests {
 
     #[test]
     fn punctuation_is_an_invalid_character() {
-        assert_eq!(
-            Postcode::parse("SW1A-1AA"),
-            Err(PostcodeError::InvalidCharacters)
-        );
-        assert_eq!(
-            Postcode::parse("SW1A 1ÄA"),
-            Err(PostcodeError::InvalidCharacters)
-        );
+        assert_eq!(Postcode::parse("SW1A-1AA"), Err(PostcodeError::InvalidCharacters));
+        assert_eq!(Postcode::parse("SW1A 1ÄA"), Err(PostcodeError::InvalidCharacters));
     }
 
     #[test]
@@ -244,40 +232,22 @@ mod tests {
         for letter in ['C', 'I', 'K', 'M', 'O', 'V'] {
             let first = format!("SW1A 1{letter}A");
             let second = format!("SW1A 1A{letter}");
-            assert_eq!(
-                Postcode::parse(&first),
-                Err(PostcodeError::InvalidInward),
-                "{first}"
-            );
-            assert_eq!(
-                Postcode::parse(&second),
-                Err(PostcodeError::InvalidInward),
-                "{second}"
-            );
+            assert_eq!(Postcode::parse(&first), Err(PostcodeError::InvalidInward), "{first}");
+            assert_eq!(Postcode::parse(&second), Err(PostcodeError::InvalidInward), "{second}");
         }
     }
 
     #[test]
     fn inward_code_must_start_with_a_digit() {
-        assert_eq!(
-            Postcode::parse("SW1A AAA"),
-            Err(PostcodeError::InvalidInward)
-        );
-        assert_eq!(
-            Postcode::parse("SW1A 11A"),
-            Err(PostcodeError::InvalidInward)
-        );
+        assert_eq!(Postcode::parse("SW1A AAA"), Err(PostcodeError::InvalidInward));
+        assert_eq!(Postcode::parse("SW1A 11A"), Err(PostcodeError::InvalidInward));
     }
 
     #[test]
     fn first_letter_q_v_x_is_rejected() {
         for letter in ['Q', 'V', 'X'] {
             let raw = format!("{letter}1 1AA");
-            assert_eq!(
-                Postcode::parse(&raw),
-                Err(PostcodeError::InvalidOutward),
-                "{raw}"
-            );
+            assert_eq!(Postcode::parse(&raw), Err(PostcodeError::InvalidOutward), "{raw}");
         }
     }
 
@@ -285,11 +255,7 @@ mod tests {
     fn second_letter_i_j_z_is_rejected() {
         for letter in ['I', 'J', 'Z'] {
             let raw = format!("A{letter}1 1AA");
-            assert_eq!(
-                Postcode::parse(&raw),
-                Err(PostcodeError::InvalidOutward),
-                "{raw}"
-            );
+            assert_eq!(Postcode::parse(&raw), Err(PostcodeError::InvalidOutward), "{raw}");
         }
     }
 
@@ -298,26 +264,16 @@ mod tests {
         assert!(Postcode::parse("W1P 1AA").is_ok());
         for letter in ['I', 'L', 'M', 'N', 'O', 'Q', 'R', 'V', 'X', 'Y', 'Z'] {
             let raw = format!("W1{letter} 1AA");
-            assert_eq!(
-                Postcode::parse(&raw),
-                Err(PostcodeError::InvalidOutward),
-                "{raw}"
-            );
+            assert_eq!(Postcode::parse(&raw), Err(PostcodeError::InvalidOutward), "{raw}");
         }
     }
 
     #[test]
     fn fourth_letter_of_aa9a_is_restricted() {
         assert!(Postcode::parse("EC1Y 1AA").is_ok());
-        for letter in [
-            'C', 'D', 'F', 'G', 'I', 'J', 'K', 'L', 'O', 'Q', 'S', 'T', 'U', 'Z',
-        ] {
+        for letter in ['C', 'D', 'F', 'G', 'I', 'J', 'K', 'L', 'O', 'Q', 'S', 'T', 'U', 'Z'] {
             let raw = format!("EC1{letter} 1AA");
-            assert_eq!(
-                Postcode::parse(&raw),
-                Err(PostcodeError::InvalidOutward),
-                "{raw}"
-            );
+            assert_eq!(Postcode::parse(&raw), Err(PostcodeError::InvalidOutward), "{raw}");
         }
     }
 
@@ -325,22 +281,13 @@ mod tests {
     fn outward_codes_of_wrong_length_are_rejected() {
         assert_eq!(Postcode::parse("1AA"), Err(PostcodeError::InvalidOutward));
         assert_eq!(Postcode::parse("A 1AA"), Err(PostcodeError::InvalidOutward));
-        assert_eq!(
-            Postcode::parse("AB123 1AA"),
-            Err(PostcodeError::InvalidOutward)
-        );
-        assert_eq!(
-            Postcode::parse("SW1AA 1AA"),
-            Err(PostcodeError::InvalidOutward)
-        );
+        assert_eq!(Postcode::parse("AB123 1AA"), Err(PostcodeError::InvalidOutward));
+        assert_eq!(Postcode::parse("SW1AA 1AA"), Err(PostcodeError::InvalidOutward));
     }
 
     #[test]
     fn truncated_inward_code_is_reported_as_inward() {
-        assert_eq!(
-            Postcode::parse("SW1A 1A"),
-            Err(PostcodeError::InvalidInward)
-        );
+        assert_eq!(Postcode::parse("SW1A 1A"), Err(PostcodeError::InvalidInward));
     }
 
     #[test]
@@ -380,11 +327,7 @@ mod tests {
     const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     fn allowed(excluded: &[u8]) -> Vec<u8> {
-        LETTERS
-            .iter()
-            .copied()
-            .filter(|b| !excluded.contains(b))
-            .collect()
+        LETTERS.iter().copied().filter(|b| !excluded.contains(b)).collect()
     }
 
     /// Generates a valid postcode in canonical form, in the given outward format (0..6).
@@ -394,39 +337,13 @@ mod tests {
         let inward_letters = allowed(INWARD_EXCLUDED);
         let outward: String = match format {
             0 => [g.pick(&first), g.pick(DIGITS)].iter().collect(),
-            1 => [g.pick(&first), g.pick(DIGITS), g.pick(DIGITS)]
-                .iter()
-                .collect(),
-            2 => [g.pick(&first), g.pick(DIGITS), g.pick(THIRD_A9A)]
-                .iter()
-                .collect(),
-            3 => [g.pick(&first), g.pick(&second), g.pick(DIGITS)]
-                .iter()
-                .collect(),
-            4 => [
-                g.pick(&first),
-                g.pick(&second),
-                g.pick(DIGITS),
-                g.pick(DIGITS),
-            ]
-            .iter()
-            .collect(),
-            _ => [
-                g.pick(&first),
-                g.pick(&second),
-                g.pick(DIGITS),
-                g.pick(FOURTH_AA9A),
-            ]
-            .iter()
-            .collect(),
+            1 => [g.pick(&first), g.pick(DIGITS), g.pick(DIGITS)].iter().collect(),
+            2 => [g.pick(&first), g.pick(DIGITS), g.pick(THIRD_A9A)].iter().collect(),
+            3 => [g.pick(&first), g.pick(&second), g.pick(DIGITS)].iter().collect(),
+            4 => [g.pick(&first), g.pick(&second), g.pick(DIGITS), g.pick(DIGITS)].iter().collect(),
+            _ => [g.pick(&first), g.pick(&second), g.pick(DIGITS), g.pick(FOURTH_AA9A)].iter().collect(),
         };
-        let inward: String = [
-            g.pick(DIGITS),
-            g.pick(&inward_letters),
-            g.pick(&inward_letters),
-        ]
-        .iter()
-        .collect();
+        let inward: String = [g.pick(DIGITS), g.pick(&inward_letters), g.pick(&inward_letters)].iter().collect();
         format!("{outward} {inward}")
     }
 
@@ -447,16 +364,10 @@ mod tests {
                 _ => unreachable!(),
             }
         };
-        ["19", "199", "193", "129", "1299", "1294"]
-            .iter()
-            .any(|outward| {
-                let template = format!("{outward}9ii");
-                template.len() == compact.len()
-                    && template
-                        .chars()
-                        .zip(compact.chars())
-                        .all(|(t, c)| cls(c, t))
-            })
+        ["19", "199", "193", "129", "1299", "1294"].iter().any(|outward| {
+            let template = format!("{outward}9ii");
+            template.len() == compact.len() && template.chars().zip(compact.chars()).all(|(t, c)| cls(c, t))
+        })
     }
 
     #[test]
@@ -467,10 +378,7 @@ mod tests {
             let parsed = pc(&canonical);
             assert_eq!(parsed.as_str(), canonical);
             assert_eq!(pc(parsed.as_str()), parsed);
-            assert_eq!(
-                format!("{} {}", parsed.outward(), parsed.inward()),
-                canonical
-            );
+            assert_eq!(format!("{} {}", parsed.outward(), parsed.inward()), canonical);
             assert!(parsed.sector().starts_with(parsed.district()));
             assert!(parsed.district().starts_with(parsed.area()));
         }
@@ -511,10 +419,7 @@ mod tests {
             assert_eq!(Postcode::parse(&compact).is_ok(), expected, "{compact}");
             accepted += usize::from(expected);
         }
-        assert!(
-            accepted > 1000,
-            "generator should produce valid postcodes too"
-        );
+        assert!(accepted > 1000, "generator should produce valid postcodes too");
     }
 
     #[test]
@@ -528,10 +433,7 @@ mod tests {
                 }
                 let mut broken = canonical.clone();
                 broken.replace_range(pos..=pos, "#");
-                assert_eq!(
-                    Postcode::parse(&broken),
-                    Err(PostcodeError::InvalidCharacters)
-                );
+                assert_eq!(Postcode::parse(&broken), Err(PostcodeError::InvalidCharacters));
             }
         }
     }

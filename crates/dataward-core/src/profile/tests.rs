@@ -29,9 +29,40 @@ fn every_shipped_profile_loads() {
 #[test]
 fn data_broker_matrix_is_exactly_the_reference_table() {
     let allowed = [
-        (c::ADDRESS, vec![p::FRAUD_PREVENTION, p::IDENTITY_VERIFICATION, p::DEBT_RECOVERY, p::REVENUE_COLLECTION, p::TRACING, p::MARKETING_POST]),
-        (c::PHONE, vec![p::FRAUD_PREVENTION, p::IDENTITY_VERIFICATION, p::DEBT_RECOVERY, p::REVENUE_COLLECTION, p::TRACING, p::MARKETING_LIVE_CALL]),
-        (c::EMAIL, vec![p::FRAUD_PREVENTION, p::IDENTITY_VERIFICATION, p::DEBT_RECOVERY, p::REVENUE_COLLECTION, p::TRACING, p::CUSTOMER_ACQUISITION, p::MARKETING_EMAIL]),
+        (
+            c::ADDRESS,
+            vec![
+                p::FRAUD_PREVENTION,
+                p::IDENTITY_VERIFICATION,
+                p::DEBT_RECOVERY,
+                p::REVENUE_COLLECTION,
+                p::TRACING,
+                p::MARKETING_POST,
+            ],
+        ),
+        (
+            c::PHONE,
+            vec![
+                p::FRAUD_PREVENTION,
+                p::IDENTITY_VERIFICATION,
+                p::DEBT_RECOVERY,
+                p::REVENUE_COLLECTION,
+                p::TRACING,
+                p::MARKETING_LIVE_CALL,
+            ],
+        ),
+        (
+            c::EMAIL,
+            vec![
+                p::FRAUD_PREVENTION,
+                p::IDENTITY_VERIFICATION,
+                p::DEBT_RECOVERY,
+                p::REVENUE_COLLECTION,
+                p::TRACING,
+                p::CUSTOMER_ACQUISITION,
+                p::MARKETING_EMAIL,
+            ],
+        ),
         (c::DATE_OF_BIRTH, vec![p::IDENTITY_VERIFICATION, p::DATA_ENHANCEMENT, p::CUSTOMER_ACQUISITION]),
         (c::LIFESTYLE, vec![p::DATA_ENHANCEMENT, p::CUSTOMER_ACQUISITION]),
         (c::INSURANCE_RENEWAL_MONTH, vec![p::CUSTOMER_ACQUISITION]),
@@ -50,7 +81,10 @@ fn data_broker_matrix_is_exactly_the_reference_table() {
     assert_eq!(email_marketing.basis, LawfulBasis::Consent);
     assert!(email_marketing.conditions.contains(&Condition::ConsentHoldingPartnerOnly));
     assert_eq!(profile.rule_for(c::ADDRESS, p::MARKETING_POST).unwrap().conditions, vec![Condition::NotMpsRegistered]);
-    assert_eq!(profile.rule_for(c::PHONE, p::MARKETING_LIVE_CALL).unwrap().conditions, vec![Condition::NotTpsRegistered]);
+    assert_eq!(
+        profile.rule_for(c::PHONE, p::MARKETING_LIVE_CALL).unwrap().conditions,
+        vec![Condition::NotTpsRegistered]
+    );
     assert!(profile.rule_for(c::PHONE, p::TRACING).unwrap().conditions.is_empty());
     assert!(profile.prohibition_for(c::PHONE, p::MARKETING_SMS).is_some());
     assert!(profile.prohibition_for(c::PHONE, p::MARKETING_AUTOMATED_CALL).is_some());
@@ -62,7 +96,16 @@ fn data_broker_matrix_is_exactly_the_reference_table() {
 #[test]
 fn data_broker_refuses_the_categories_its_notice_excludes() {
     let profile = broker();
-    for refused in [c::FINANCIAL, c::CREDIT_SCORE, c::CREDIT_HISTORY, c::HEALTH, c::POLITICAL, c::RELIGION, c::SEXUAL_ORIENTATION, c::CHILDREN] {
+    for refused in [
+        c::FINANCIAL,
+        c::CREDIT_SCORE,
+        c::CREDIT_HISTORY,
+        c::HEALTH,
+        c::POLITICAL,
+        c::RELIGION,
+        c::SEXUAL_ORIENTATION,
+        c::CHILDREN,
+    ] {
         assert!(profile.refuses(refused), "{refused}");
     }
     assert!(!profile.refuses(c::EMAIL));
@@ -78,7 +121,10 @@ fn telecom_provider_answers_rights_requests_within_28_days() {
 #[test]
 fn an_unknown_category_names_the_file_line_and_key() {
     let text = BUILTIN[0].1;
-    let err = broken("\"user.demographic.lifestyle\",\n  \"user.demographic.insurance", "\"user.demographic.lifestlye\",\n  \"user.demographic.insurance");
+    let err = broken(
+        "\"user.demographic.lifestyle\",\n  \"user.demographic.insurance",
+        "\"user.demographic.lifestlye\",\n  \"user.demographic.insurance",
+    );
     let line = line_of(text, "\"user.demographic.lifestyle\",");
     assert_eq!(
         err,
@@ -110,7 +156,10 @@ fn an_unknown_purpose_in_a_rule_names_the_rule() {
 #[test]
 fn an_unknown_lawful_basis_is_rejected() {
     let err = broken("basis = \"consent\"", "basis = \"implied_consent\"");
-    assert!(matches!(err, ProfileError::Unknown { kind: "lawful basis", ref key, .. } if key == "rule[5].basis"), "{err:?}");
+    assert!(
+        matches!(err, ProfileError::Unknown { kind: "lawful basis", ref key, .. } if key == "rule[5].basis"),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -140,7 +189,10 @@ fn a_rule_that_breaks_a_prohibition_is_rejected() {
 #[test]
 fn a_category_both_held_and_refused_is_rejected() {
     let err = broken("\"user.childrens\",\n]", "\"user.childrens\",\n  \"user.demographic.lifestyle\",\n]");
-    assert!(matches!(err, ProfileError::Invalid { ref message, .. } if message.contains("both held and refused")), "{err:?}");
+    assert!(
+        matches!(err, ProfileError::Invalid { ref message, .. } if message.contains("both held and refused")),
+        "{err:?}"
+    );
 }
 
 #[test]

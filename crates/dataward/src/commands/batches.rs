@@ -26,7 +26,10 @@ pub async fn run(global: &Global, args: BatchesArgs) -> Result<()> {
         if args.json {
             println!("{}", serde_json::to_string_pretty(&batches)?);
         } else {
-            println!("{:<36} {:<18} {:<8} {:>9} {:>9} {:>9}  RECEIVED", "BATCH", "PARTNER", "MODE", "READ", "ACCEPTED", "QUARANT.");
+            println!(
+                "{:<36} {:<18} {:<8} {:>9} {:>9} {:>9}  RECEIVED",
+                "BATCH", "PARTNER", "MODE", "READ", "ACCEPTED", "QUARANT."
+            );
             for b in batches {
                 println!(
                     "{:<36} {:<18} {:<8} {:>9} {:>9} {:>9}  {}",

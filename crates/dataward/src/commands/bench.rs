@@ -26,18 +26,31 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
         println!("generated {} rows into {} in {:.1?}", rows, file.display(), started.elapsed());
     }
     let size = std::fs::metadata(&file)?.len();
-    let mut targets = vec![("sqlite", dataward_store::store::sqlite_url_for_path(&dir.join(format!("bench-{}.db", std::process::id()))))];
+    let mut targets = vec![(
+        "sqlite",
+        dataward_store::store::sqlite_url_for_path(&dir.join(format!("bench-{}.db", std::process::id()))),
+    )];
     if let Some(server) = postgres_url {
         targets.push(("postgres", fresh_postgres_database(&server).await?));
     }
-    println!("\n{:<10} {:>10} {:>10} {:>12} {:>14} {:>12}", "backend", "rows", "seconds", "rows/s", "MB/s", "peak RSS MB");
+    println!(
+        "\n{:<10} {:>10} {:>10} {:>12} {:>14} {:>12}",
+        "backend", "rows", "seconds", "rows/s", "MB/s", "peak RSS MB"
+    );
     for (backend, url) in targets {
         let indexer = config::load_secret(&dir.join("bench.secret"))?;
         let store = Store::open(&url, indexer).await?;
         let new = NewPartner { name: "bench-partner".into(), channel: Channel::Competition, retention_days: 365 };
         store.add_partner(&new, config::now()?).await?;
         memory::reset_peak_rss();
-        let args = IngestArgs { partner: "bench-partner".into(), file: file.clone(), mode: ModeArg::Refresh, mapping: None, format: None, json: true };
+        let args = IngestArgs {
+            partner: "bench-partner".into(),
+            file: file.clone(),
+            mode: ModeArg::Refresh,
+            mapping: None,
+            format: None,
+            json: true,
+        };
         let started = Instant::now();
         let summary = super::ingest::ingest_path(&store, profile.clone(), &args).await?;
         let secs = started.elapsed().as_secs_f64();
@@ -51,7 +64,10 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
             size as f64 / 1e6 / secs,
             peak
         );
-        println!("           accepted {} quarantined {} persons {}", summary.accepted, summary.quarantined, summary.new_persons);
+        println!(
+            "           accepted {} quarantined {} persons {}",
+            summary.accepted, summary.quarantined, summary.new_persons
+        );
         store.close().await;
         if backend == "sqlite" {
             let path = url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default().to_string();
@@ -68,7 +84,10 @@ fn write_file(path: &Path, rows: u64, seed: u64) -> Result<()> {
     let spec = &partner_files()[0];
     let today = config::uk_date(config::now()?);
     let generator = Generator::new(seed, rows * 2, today);
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     writer.write_record(spec.headers)?;
     for row in generator.rows(0).take(rows as usize) {
         writer.write_record(&row.values)?;

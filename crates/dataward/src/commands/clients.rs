@@ -16,7 +16,11 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
                 let Some(purpose) = Purpose::parse(p.trim()) else { bail!("unknown purpose `{p}`") };
                 if !profile.purposes.contains(&purpose) {
                     let offered: Vec<_> = profile.purposes.iter().map(|p| p.as_str()).collect();
-                    bail!("profile `{}` does not offer purpose `{purpose}`; it offers: {}", profile.name, offered.join(", "));
+                    bail!(
+                        "profile `{}` does not offer purpose `{purpose}`; it offers: {}",
+                        profile.name,
+                        offered.join(", ")
+                    );
                 }
                 parsed.push(purpose);
             }
@@ -43,7 +47,14 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&client)?);
             } else {
                 let list: Vec<_> = client.purposes.iter().map(|p| p.as_str()).collect();
-                println!("name:     {}\nid:       {}\nstatus:   {}\ncreated:  {}\npurposes: {}", client.name, client.id, client.status, client.created_at, list.join(", "));
+                println!(
+                    "name:     {}\nid:       {}\nstatus:   {}\ncreated:  {}\npurposes: {}",
+                    client.name,
+                    client.id,
+                    client.status,
+                    client.created_at,
+                    list.join(", ")
+                );
             }
         }
     }

@@ -3,9 +3,9 @@
 
 use anyhow::{Context, Result};
 use dataward_core::partner::Channel;
+use dataward_core::taxonomy::purposes;
 use dataward_store::Store;
 use dataward_store::partners::NewPartner;
-use dataward_core::taxonomy::purposes;
 
 use crate::cli::{DemoArgs, Global, IngestArgs, ModeArg};
 use crate::{config, generate_cmd};
@@ -49,21 +49,39 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
         let summary = super::ingest::ingest_path(&store, profile.clone(), &ingest).await?;
         println!("\n{file}:\n{summary}");
     }
-    let contracted = [purposes::IDENTITY_VERIFICATION, purposes::TRACING, purposes::DEBT_RECOVERY, purposes::MARKETING_POST];
+    let contracted =
+        [purposes::IDENTITY_VERIFICATION, purposes::TRACING, purposes::DEBT_RECOVERY, purposes::MARKETING_POST];
     let (client, client_key) = store.add_client("acme-collections", &contracted, now).await?;
     let totals = store.totals().await?;
 
     println!("\n== dataward demo ready ==");
-    println!("store:        {} ({} persons from {} partner records, {} values, {} rows quarantined)",
-        db_path.display(), totals.persons, totals.source_records, totals.values, totals.quarantined);
+    println!(
+        "store:        {} ({} persons from {} partner records, {} values, {} rows quarantined)",
+        db_path.display(),
+        totals.persons,
+        totals.source_records,
+        totals.values,
+        totals.quarantined
+    );
     println!("partner files: {}", files_dir.display());
-    println!("sample client: {} (purposes: identity_verification, tracing, debt_recovery, marketing.post)", client.name);
+    println!(
+        "sample client: {} (purposes: identity_verification, tracing, debt_recovery, marketing.post)",
+        client.name
+    );
     println!("  client key:  {}", client_key.reveal());
     let (first_partner, first_key) = &partner_keys[0];
     println!("partner {first_partner} key: {}", first_key.reveal());
     println!("\nlook around:");
-    println!("  dataward --database-url sqlite://{} --secret-file {} partner list", db_path.display(), args.dir.join("dataward.secret").display());
-    println!("  dataward --database-url sqlite://{} --secret-file {} batches", db_path.display(), args.dir.join("dataward.secret").display());
+    println!(
+        "  dataward --database-url sqlite://{} --secret-file {} partner list",
+        db_path.display(),
+        args.dir.join("dataward.secret").display()
+    );
+    println!(
+        "  dataward --database-url sqlite://{} --secret-file {} batches",
+        db_path.display(),
+        args.dir.join("dataward.secret").display()
+    );
     if args.no_serve {
         store.close().await;
         return Ok(());

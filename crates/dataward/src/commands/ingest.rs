@@ -39,7 +39,11 @@ fn fault_from_env() -> Result<Option<Fault>> {
 }
 
 /// Loads one file for a partner; shared with the demo and the benchmark.
-pub async fn ingest_path(store: &Store, profile: std::sync::Arc<dataward_core::profile::Profile>, args: &IngestArgs) -> Result<IngestSummary> {
+pub async fn ingest_path(
+    store: &Store,
+    profile: std::sync::Arc<dataward_core::profile::Profile>,
+    args: &IngestArgs,
+) -> Result<IngestSummary> {
     let partner = store.partner_by_name(&args.partner).await?;
     let file_name = args.file.display().to_string();
     let format = match args.format {

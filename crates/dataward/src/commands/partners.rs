@@ -13,9 +13,15 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Result<()> {
     match cmd {
         PartnerCommand::Add { name, channel, retention_days } => {
             let channel = Channel::parse(&channel)?;
-            let new = NewPartner { name, channel, retention_days: retention_days.unwrap_or(profile.default_retention_days) };
+            let new =
+                NewPartner { name, channel, retention_days: retention_days.unwrap_or(profile.default_retention_days) };
             let (partner, key) = store.add_partner(&new, config::now()?).await?;
-            println!("partner {} added ({}, retention {} days)", partner.name, partner.channel.as_str(), partner.retention_days);
+            println!(
+                "partner {} added ({}, retention {} days)",
+                partner.name,
+                partner.channel.as_str(),
+                partner.retention_days
+            );
             println!("API key (shown once, store it now): {}", key.reveal());
         }
         PartnerCommand::List { json } => {
@@ -26,7 +32,14 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Result<()> {
                 println!("{:<24} {:<16} {:>9} {:<10} {:>9}", "NAME", "CHANNEL", "RETENTION", "STATUS", "RECORDS");
                 for p in partners {
                     let records = store.partner_record_count(&p.id).await?;
-                    println!("{:<24} {:<16} {:>8}d {:<10} {:>9}", p.name, p.channel.as_str(), p.retention_days, p.status.as_str(), records);
+                    println!(
+                        "{:<24} {:<16} {:>8}d {:<10} {:>9}",
+                        p.name,
+                        p.channel.as_str(),
+                        p.retention_days,
+                        p.status.as_str(),
+                        records
+                    );
                 }
             }
         }

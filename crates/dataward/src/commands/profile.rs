@@ -14,7 +14,13 @@ pub fn run(global: &Global) -> Result<()> {
     println!("\n{:<42} {:<26} {:<22} CONDITIONS", "CATEGORY", "PURPOSE", "BASIS");
     for ((category, purpose), rule) in profile.matrix() {
         let conditions: Vec<_> = rule.conditions.iter().map(|c| c.as_str()).collect();
-        println!("{:<42} {:<26} {:<22} {}", category.as_str(), purpose.as_str(), rule.basis.as_str(), conditions.join(", "));
+        println!(
+            "{:<42} {:<26} {:<22} {}",
+            category.as_str(),
+            purpose.as_str(),
+            rule.basis.as_str(),
+            conditions.join(", ")
+        );
     }
     for c in &profile.companions {
         println!("{:<42} {:<26} {:<22}", c.as_str(), "(with any released category)", "(as that category)");
