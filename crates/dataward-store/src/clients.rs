@@ -81,10 +81,7 @@ impl Store {
 
     /// One client by name.
     pub async fn client_by_name(&self, name: &str) -> Result<Client, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE name = $1")))
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = self.row_by_name("clients", COLUMNS, name).await?;
         match row {
             Some(row) => from_row(&row),
             None => Err(StoreError::NotFound { what: "client", name: name.to_string() }),
@@ -93,16 +90,6 @@ impl Store {
 
     /// The client a presented API key belongs to, if the key is genuine.
     pub async fn client_by_key(&self, presented: &str) -> Result<Option<Client>, StoreError> {
-        let Some(prefix) = api_keys::prefix_of(KeyOwner::Client, presented) else {
-            return Ok(None);
-        };
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM clients WHERE key_prefix = $1")))
-                .bind(prefix)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(row) = row else { return Ok(None) };
-        let hash: String = row.try_get("key_hash")?;
-        if api_keys::verify_secret(presented, &hash) { from_row(&row).map(Some) } else { Ok(None) }
+        self.row_by_key("clients", COLUMNS, KeyOwner::Client, presented).await?.as_ref().map(from_row).transpose()
     }
 }

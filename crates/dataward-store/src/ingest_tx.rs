@@ -40,6 +40,10 @@ impl std::fmt::Debug for QuarantinedRow {
     }
 }
 
+/// Fields whose values get a keyed digest for exact lookups (`Store::persons_with_value`).
+/// Other values are only ever read through their person, so they stay out of the index.
+pub const LOOKUP_FIELDS: &[&str] = &["email", "mobile", "landline", "phone", "postcode", "date_of_birth", "surname"];
+
 /// A clean row waiting to be stored, with its line and raw text (kept in case it is quarantined).
 pub struct PendingRow {
     pub line: u64,
@@ -167,14 +171,16 @@ impl IngestTx {
             for v in record.values() {
                 let field = v.field.name();
                 let category = v.field.category().map(|c| c.as_str()).unwrap_or("provenance");
-                let hash = indexer.digest(&format!("value:{field}"), &v.value);
+                let hash = LOOKUP_FIELDS
+                    .contains(&field.as_str())
+                    .then(|| indexer.digest(&format!("value:{field}"), &v.value).to_vec());
                 values.push(vec![
                     Val::Text(person_id.clone()),
                     Val::Text(record_id.clone()),
                     Val::Text(field),
                     Val::Text(category.to_string()),
                     Val::Blob(codec.encode(&person_id, &v.value)),
-                    Val::Blob(hash.to_vec()),
+                    Val::OptBlob(hash),
                 ]);
             }
             for d in digests {

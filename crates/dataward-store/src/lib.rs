@@ -20,6 +20,7 @@ pub mod clients;
 pub mod codec;
 pub mod error;
 pub mod ingest_tx;
+mod lookup;
 pub mod partners;
 pub mod reads;
 mod sql;

@@ -87,10 +87,7 @@ impl Store {
 
     /// One partner by name.
     pub async fn partner_by_name(&self, name: &str) -> Result<Partner, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM partners WHERE name = $1")))
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = self.row_by_name("partners", COLUMNS, name).await?;
         match row {
             Some(row) => from_row(&row),
             None => Err(StoreError::NotFound { what: "partner", name: name.to_string() }),
@@ -99,16 +96,6 @@ impl Store {
 
     /// The partner a presented API key belongs to, if the key is genuine.
     pub async fn partner_by_key(&self, presented: &str) -> Result<Option<Partner>, StoreError> {
-        let Some(prefix) = api_keys::prefix_of(KeyOwner::Partner, presented) else {
-            return Ok(None);
-        };
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, key_hash FROM partners WHERE key_prefix = $1")))
-                .bind(prefix)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(row) = row else { return Ok(None) };
-        let hash: String = row.try_get("key_hash")?;
-        if api_keys::verify_secret(presented, &hash) { from_row(&row).map(Some) } else { Ok(None) }
+        self.row_by_key("partners", COLUMNS, KeyOwner::Partner, presented).await?.as_ref().map(from_row).transpose()
     }
 }

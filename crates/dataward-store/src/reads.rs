@@ -83,7 +83,8 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 
-    /// Persons holding an exact value of a field (e.g. `email`), found through its keyed digest.
+    /// Persons holding an exact value of a field (one of `ingest_tx::LOOKUP_FIELDS`, e.g. `email`),
+    /// found through its keyed digest; other fields are not indexed and find no one.
     pub async fn persons_with_value(&self, field: &str, normalised_value: &str) -> Result<Vec<String>, StoreError> {
         let hash = self.indexer.digest(&format!("value:{field}"), normalised_value);
         let rows = sqlx::query(

@@ -12,6 +12,7 @@ pub(crate) enum Val {
     OptText(Option<String>),
     Int(i64),
     Blob(Vec<u8>),
+    OptBlob(Option<Vec<u8>>),
 }
 
 /// `$start, $start+1, ...` for `n` parameters.
@@ -66,6 +67,7 @@ pub(crate) async fn insert_rows(
                     Val::OptText(s) => query.bind(s),
                     Val::Int(i) => query.bind(i),
                     Val::Blob(b) => query.bind(b),
+                    Val::OptBlob(b) => query.bind(b),
                 };
             }
         }

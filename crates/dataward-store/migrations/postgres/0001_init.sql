@@ -73,11 +73,13 @@ CREATE TABLE record_values (
     field            TEXT NOT NULL,
     category         TEXT NOT NULL,
     value            BYTEA NOT NULL,
-    value_hash       BYTEA NOT NULL
+    value_hash       BYTEA
 );
 CREATE INDEX record_values_person ON record_values(person_id);
 CREATE INDEX record_values_record ON record_values(source_record_id);
-CREATE INDEX record_values_hash ON record_values(value_hash);
+-- Only identifying fields get a digest (see `store::ingest_tx::LOOKUP_FIELDS`); a partial index
+-- keeps the other values out of the random-order B-tree.
+CREATE INDEX record_values_hash ON record_values(value_hash) WHERE value_hash IS NOT NULL;
 
 CREATE TABLE identity_keys (
     key_hash         BYTEA NOT NULL,
