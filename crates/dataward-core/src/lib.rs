@@ -9,6 +9,8 @@
 //! - `quarantine`: the reason codes for rejected rows.
 //! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
+//! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
+//!   incremental clustering, query matching).
 //!
 //! This crate must not depend on tokio, axum, sqlx or anything that performs I/O: every function
 //! here is pure and is given what it needs (including "today") by its caller.
@@ -17,6 +19,7 @@ pub mod columns;
 pub mod fields;
 pub mod generate;
 pub mod keys;
+pub mod linkage;
 pub mod normalise;
 pub mod partner;
 pub mod profile;

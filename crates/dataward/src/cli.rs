@@ -208,4 +208,22 @@ pub enum BenchCommand {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// Identity-resolution quality and speed: precision, recall and F1 at the link threshold on
+    /// the FEBRL data sets and/or the generated population (see scripts/bench-linkage.sh).
+    Linkage(BenchLinkageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLinkageArgs {
+    /// Directory holding FEBRL's dataset3.csv, dataset4a.csv and dataset4b.csv.
+    #[arg(long)]
+    pub febrl_dir: Option<PathBuf>,
+    /// Also measure on a generated population of this many persons (three partner files).
+    #[arg(long)]
+    pub generated: Option<u64>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Also write the results as JSON to this file (used by scripts/bench-linkage.sh).
+    #[arg(long)]
+    pub results: Option<PathBuf>,
 }

@@ -89,6 +89,7 @@ const GROUPS: &[(&str, &[&str])] = &[
     ("jacob", &["jake"]),
     ("jacqueline", &["jackie", "jacqui"]),
     ("james", &["jim", "jimmy", "jamie", "jimbo"]),
+    ("jane", &["janey", "janie"]),
     ("janet", &["jan"]),
     ("jasmine", &["jas", "jazz"]),
     ("jennifer", &["jen", "jenny", "jenni"]),

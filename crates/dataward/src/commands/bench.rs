@@ -16,7 +16,10 @@ use crate::cli::{BenchCommand, Global, IngestArgs, ModeArg};
 use crate::{config, memory};
 
 pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
-    let BenchCommand::Ingest { rows, seed, dir, postgres_url } = cmd;
+    let (rows, seed, dir, postgres_url) = match cmd {
+        BenchCommand::Ingest { rows, seed, dir, postgres_url } => (rows, seed, dir, postgres_url),
+        BenchCommand::Linkage(args) => return super::bench_linkage::run(global, args),
+    };
     let profile = config::load_profile(&global.profile)?;
     std::fs::create_dir_all(&dir)?;
     let file = dir.join(format!("bench-{rows}-{seed}.csv"));

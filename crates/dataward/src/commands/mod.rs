@@ -2,6 +2,7 @@
 
 mod batches;
 mod bench;
+mod bench_linkage;
 mod clients;
 mod demo;
 mod ingest;

@@ -1,0 +1,441 @@
+//! Blocking: which pairs are compared at all.
+//!
+//! Comparing every record with every other is quadratic, so records are put into *blocks* by
+//! cheap keys, and only records sharing a key are compared. Several rules are OR-ed: a pair is a
+//! candidate when any rule puts both records in one block, so a typo that defeats one rule (a
+//! mistyped postcode) is caught by another (same date of birth and first initial). A block larger
+//! than [`Blocker::max_block`] is skipped: a key that common (a frequent name with a frequent
+//! birthday) is too weak to be worth its quadratic cost, and other rules still cover its records.
+//!
+//! Keys are 64-bit hashes of the rule and its values, so an index holds no value in clear.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::compare::{MatchField, term_key};
+use super::nicknames;
+use super::record::MatchRecord;
+
+/// One way of putting records into blocks.
+///
+/// Rules that use names use *either* name (first name or surname), so that names written in
+/// each other's columns still share blocks; an initial also stands for the formal names a
+/// nickname may stand for ("Bob" is in the "b" and "r" blocks). Each rule's blocks stay small as
+/// the base grows: a name's Soundex code is paired with most of a date of birth, never with a
+/// year alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockingRule {
+    /// Exact date of birth.
+    Dob,
+    /// Exact date of birth and the initial of either name.
+    DobNameInitial,
+    /// First name and surname, joined up, exactly (in either order).
+    FullName,
+    /// Soundex of either name, and year and month of birth (catches a mistyped day).
+    NameSoundexBirthMonth,
+    /// Soundex of either name, and month and day of birth (catches a mistyped year).
+    NameSoundexBirthday,
+    /// Soundex of either name, and year and day of birth (catches a mistyped month).
+    NameSoundexBirthYearDay,
+    /// The Soundex codes of both names (in either order) and the postcode area.
+    NameSoundexesArea,
+    /// Postcode (a UK postcode holds about fifteen households).
+    Postcode,
+    /// Street, house number and the initial of either name.
+    StreetNumberNameInitial,
+    /// Canonical email.
+    Email,
+    /// Any phone number.
+    Phone,
+    /// National identifier.
+    NationalId,
+}
+
+impl BlockingRule {
+    /// The rules used to find candidates by default.
+    pub const DEFAULT: &'static [BlockingRule] = &[
+        BlockingRule::DobNameInitial,
+        BlockingRule::FullName,
+        BlockingRule::NameSoundexBirthMonth,
+        BlockingRule::NameSoundexBirthday,
+        BlockingRule::NameSoundexBirthYearDay,
+        BlockingRule::NameSoundexesArea,
+        BlockingRule::Postcode,
+        BlockingRule::StreetNumberNameInitial,
+        BlockingRule::Email,
+        BlockingRule::Phone,
+        BlockingRule::NationalId,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockingRule::Dob => "dob",
+            BlockingRule::DobNameInitial => "dob+name_initial",
+            BlockingRule::FullName => "first_name+surname",
+            BlockingRule::NameSoundexBirthMonth => "name_soundex+birth_year_month",
+            BlockingRule::NameSoundexBirthday => "name_soundex+birth_month_day",
+            BlockingRule::NameSoundexBirthYearDay => "name_soundex+birth_year_day",
+            BlockingRule::NameSoundexesArea => "name_soundexes+postcode_area",
+            BlockingRule::Postcode => "postcode",
+            BlockingRule::StreetNumberNameInitial => "street+number+name_initial",
+            BlockingRule::Email => "email",
+            BlockingRule::Phone => "phone",
+            BlockingRule::NationalId => "national_id",
+        }
+    }
+
+    /// The fields a rule forces to agree: EM leaves them out when trained on the rule's pairs.
+    pub fn fields(self) -> &'static [MatchField] {
+        use MatchField as F;
+        match self {
+            BlockingRule::Dob | BlockingRule::DobNameInitial => &[F::DateOfBirth],
+            BlockingRule::FullName => &[F::FirstName, F::Surname],
+            BlockingRule::NameSoundexBirthMonth
+            | BlockingRule::NameSoundexBirthday
+            | BlockingRule::NameSoundexBirthYearDay => &[F::DateOfBirth],
+            BlockingRule::NameSoundexesArea => &[F::FirstName, F::Surname, F::Location],
+            BlockingRule::Postcode | BlockingRule::StreetNumberNameInitial => &[F::Location],
+            BlockingRule::Email => &[F::Email],
+            BlockingRule::Phone => &[F::Phone],
+            BlockingRule::NationalId => &[F::NationalId],
+        }
+    }
+
+    /// Appends the record's keys under this rule (none when a needed value is missing).
+    pub fn keys(self, r: &MatchRecord, out: &mut Vec<u64>) {
+        let tag = self as u8;
+        let mut push = |parts: &[&str]| {
+            let mut buf = String::with_capacity(48);
+            buf.push(char::from(b'A' + tag));
+            for p in parts {
+                buf.push('\u{1f}');
+                buf.push_str(p);
+            }
+            let key = term_key(&buf);
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        };
+        let dob = r.dob.as_ref().map(|d| d.as_str());
+        let soundexes: Vec<&str> =
+            [r.first_soundex.as_deref(), r.surname_soundex.as_deref()].into_iter().flatten().collect();
+        let postcode = r.postcode.as_ref().map(|p| p.full.as_str());
+        match self {
+            BlockingRule::Dob => {
+                if let Some(d) = dob {
+                    push(&[d]);
+                }
+            }
+            BlockingRule::DobNameInitial => {
+                if let Some(d) = dob {
+                    for i in name_initials(r) {
+                        push(&[d, &i]);
+                    }
+                }
+            }
+            BlockingRule::FullName => {
+                if let (Some(f), Some(s)) = (r.name.first_compact.as_deref(), r.name.surname_compact.as_deref()) {
+                    push(&[f.min(s), f.max(s)]);
+                }
+            }
+            BlockingRule::NameSoundexBirthMonth | BlockingRule::NameSoundexBirthday => {
+                if let Some(d) = dob {
+                    let part = if self == BlockingRule::NameSoundexBirthMonth { &d[..6] } else { &d[4..] };
+                    for s in &soundexes {
+                        push(&[s, part]);
+                    }
+                }
+            }
+            BlockingRule::NameSoundexBirthYearDay => {
+                if let Some(d) = dob {
+                    for s in &soundexes {
+                        push(&[s, &d[..4], &d[6..]]);
+                    }
+                }
+            }
+            BlockingRule::NameSoundexesArea => {
+                if let (&[f, s], Some(p)) = (&soundexes[..], &r.postcode) {
+                    let area = p.area.as_deref().unwrap_or(&p.full[..p.full.len().min(2)]);
+                    push(&[f.min(s), f.max(s), area]);
+                }
+            }
+            BlockingRule::Postcode => {
+                if let Some(p) = postcode {
+                    push(&[p]);
+                }
+            }
+            BlockingRule::StreetNumberNameInitial => {
+                if let (Some(street), Some(n)) = (&r.address.street_key, &r.address.number) {
+                    for i in name_initials(r) {
+                        push(&[street, n, &i]);
+                    }
+                }
+            }
+            BlockingRule::Email => {
+                if let Some(e) = &r.email {
+                    push(&[e]);
+                }
+            }
+            BlockingRule::Phone => {
+                for p in r.phones.iter().chain(&r.landlines) {
+                    push(&[p]);
+                }
+            }
+            BlockingRule::NationalId => {
+                if let Some(n) = &r.national_id {
+                    push(&[n]);
+                }
+            }
+        }
+    }
+}
+
+/// The initials of the first name and the surname, and of every formal name the first name
+/// may stand for ("Bob Smith" gives "b", "r" and "s"), so that a nickname lands in its formal
+/// name's block and swapped names share blocks.
+fn name_initials(r: &MatchRecord) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(3);
+    let mut add = |name: &str| {
+        if let Some(c) = name.chars().next() {
+            let s = c.to_string();
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    };
+    if let Some(first) = r.name.first.as_deref() {
+        add(first);
+        for formal in nicknames::formal_names(first) {
+            add(formal);
+        }
+    }
+    if let Some(surname) = r.name.surname_compact.as_deref() {
+        add(surname);
+    }
+    out
+}
+
+/// A set of OR-ed rules and the largest block worth comparing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blocker {
+    pub rules: Vec<BlockingRule>,
+    /// Blocks with more records than this are skipped.
+    pub max_block: usize,
+}
+
+impl Default for Blocker {
+    fn default() -> Self {
+        Blocker { rules: BlockingRule::DEFAULT.to_vec(), max_block: 200 }
+    }
+}
+
+impl Blocker {
+    pub fn new(rules: &[BlockingRule], max_block: usize) -> Blocker {
+        Blocker { rules: rules.to_vec(), max_block }
+    }
+
+    /// Every key of a record under every rule.
+    pub fn keys(&self, r: &MatchRecord) -> Vec<u64> {
+        let mut out = Vec::with_capacity(16);
+        for rule in &self.rules {
+            rule.keys(r, &mut out);
+        }
+        out
+    }
+
+    /// Candidate pairs `(i, j)`, `i < j`, within one list of records, without duplicates.
+    pub fn dedupe_pairs<R: Borrow<MatchRecord>>(&self, records: &[R]) -> Vec<(u32, u32)> {
+        let mut index = BlockIndex::new(self.max_block);
+        for (i, r) in records.iter().enumerate() {
+            index.insert(i as u32, &self.keys(r.borrow()));
+        }
+        let mut pairs: Vec<u64> = Vec::new();
+        for block in index.blocks.values() {
+            if block.len() > self.max_block {
+                continue;
+            }
+            for (k, &a) in block.iter().enumerate() {
+                for &b in &block[k + 1..] {
+                    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+                    pairs.push((u64::from(lo) << 32) | u64::from(hi));
+                }
+            }
+        }
+        unpack(pairs)
+    }
+
+    /// Candidate pairs `(i, j)` of a record `i` of `left` with a record `j` of `right`.
+    pub fn link_pairs<R: Borrow<MatchRecord>>(&self, left: &[R], right: &[R]) -> Vec<(u32, u32)> {
+        let mut index = BlockIndex::new(self.max_block);
+        for (j, r) in right.iter().enumerate() {
+            index.insert(j as u32, &self.keys(r.borrow()));
+        }
+        let mut pairs: Vec<u64> = Vec::new();
+        let mut keys = Vec::new();
+        for (i, r) in left.iter().enumerate() {
+            keys.clear();
+            for rule in &self.rules {
+                rule.keys(r.borrow(), &mut keys);
+            }
+            for key in &keys {
+                if let Some(block) = index.blocks.get(key)
+                    && block.len() <= self.max_block
+                {
+                    pairs.extend(block.iter().map(|&j| ((i as u64) << 32) | u64::from(j)));
+                }
+            }
+        }
+        unpack(pairs)
+    }
+}
+
+fn unpack(mut pairs: Vec<u64>) -> Vec<(u32, u32)> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()
+}
+
+/// An incremental index from blocking keys to record ids.
+#[derive(Debug, Clone, Default)]
+pub struct BlockIndex {
+    blocks: HashMap<u64, Vec<u32>>,
+    max_block: usize,
+}
+
+impl BlockIndex {
+    pub fn new(max_block: usize) -> BlockIndex {
+        BlockIndex { blocks: HashMap::new(), max_block }
+    }
+
+    /// Adds a record under its keys.
+    pub fn insert(&mut self, id: u32, keys: &[u64]) {
+        for &k in keys {
+            self.blocks.entry(k).or_default().push(id);
+        }
+    }
+
+    /// Removes a record from the blocks of its keys.
+    pub fn remove(&mut self, id: u32, keys: &[u64]) {
+        for k in keys {
+            if let Some(block) = self.blocks.get_mut(k) {
+                block.retain(|&x| x != id);
+                if block.is_empty() {
+                    self.blocks.remove(k);
+                }
+            }
+        }
+    }
+
+    /// Records sharing a key with `keys` (each once, in increasing order), skipping blocks
+    /// larger than the limit.
+    pub fn candidates(&self, keys: &[u64]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for k in keys {
+            if let Some(block) = self.blocks.get(k)
+                && block.len() <= self.max_block
+            {
+                out.extend_from_slice(block);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linkage::record::RecordParts;
+
+    fn person(first: &str, surname: &str, dob: &str, postcode: &str) -> MatchRecord {
+        MatchRecord::from_parts(&RecordParts {
+            first_name: Some(first),
+            surname: Some(surname),
+            date_of_birth: Some(dob),
+            postcode: Some(postcode),
+            ..RecordParts::default()
+        })
+    }
+
+    #[test]
+    fn a_nickname_shares_a_block_with_its_formal_name() {
+        let a = person("Bob", "Smith", "19800101", "LS6 2AB");
+        let b = person("Robert", "Smyth", "19800101", "LS6 2AB");
+        let mut ka = Vec::new();
+        let mut kb = Vec::new();
+        BlockingRule::DobNameInitial.keys(&a, &mut ka);
+        BlockingRule::DobNameInitial.keys(&b, &mut kb);
+        assert!(ka.iter().any(|k| kb.contains(k)));
+    }
+
+    #[test]
+    fn a_typo_in_one_field_is_caught_by_another_rule() {
+        let records = vec![
+            person("Anne", "Smith", "19800101", "LS6 2AB"),
+            person("Anne", "Smith", "19800101", "LS6 2AD"),
+            person("Anne", "Smith", "19800110", "LS6 2AB"),
+            person("Zed", "Brown", "19500505", "BS1 4DJ"),
+        ];
+        let pairs = Blocker::default().dedupe_pairs(&records);
+        assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
+    }
+
+    #[test]
+    fn names_written_in_each_others_columns_share_blocks() {
+        let a = person("Joselyn", "Dakin", "19261205", "3028");
+        let b = person("Dakin", "Joselyn", "19261205", "3028");
+        for rule in [BlockingRule::DobNameInitial, BlockingRule::FullName, BlockingRule::NameSoundexesArea] {
+            let (mut ka, mut kb) = (Vec::new(), Vec::new());
+            rule.keys(&a, &mut ka);
+            rule.keys(&b, &mut kb);
+            assert!(ka.iter().any(|k| kb.contains(k)), "{}", rule.as_str());
+        }
+    }
+
+    #[test]
+    fn different_rules_with_equal_values_give_different_keys() {
+        let r = person("Anne", "Smith", "19800101", "LS6 2AB");
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        BlockingRule::Dob.keys(&r, &mut a);
+        BlockingRule::NameSoundexBirthday.keys(&r, &mut b);
+        assert!(a.iter().all(|k| !b.contains(k)));
+    }
+
+    #[test]
+    fn oversized_blocks_are_skipped() {
+        let records: Vec<MatchRecord> = (0..5).map(|_| person("Anne", "Smith", "19800101", "LS6 2AB")).collect();
+        assert_eq!(Blocker::new(&[BlockingRule::Dob], 10).dedupe_pairs(&records).len(), 10);
+        assert!(Blocker::new(&[BlockingRule::Dob], 4).dedupe_pairs(&records).is_empty());
+    }
+
+    #[test]
+    fn link_pairs_only_cross_the_two_lists() {
+        let left = vec![person("Anne", "Smith", "19800101", "LS6 2AB"), person("Anne", "Smith", "19800101", "LS6 2AB")];
+        let right = vec![person("Zed", "Brown", "19500505", "BS1 4DJ"), person("Anne", "Smith", "19800101", "LS6 2AB")];
+        assert_eq!(Blocker::default().link_pairs(&left, &right), vec![(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn the_index_finds_and_forgets_candidates() {
+        let blocker = Blocker::default();
+        let mut index = BlockIndex::new(blocker.max_block);
+        let a = person("Anne", "Smith", "19800101", "LS6 2AB");
+        index.insert(7, &blocker.keys(&a));
+        assert_eq!(index.candidates(&blocker.keys(&person("Anne", "Smyth", "19800101", "YO1 7HH"))), vec![7]);
+        index.remove(7, &blocker.keys(&a));
+        assert!(index.is_empty());
+    }
+}
