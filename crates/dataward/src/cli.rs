@@ -221,6 +221,7 @@ pub struct BenchLinkageArgs {
     /// Also measure on a generated population of this many persons (three partner files).
     #[arg(long)]
     pub generated: Option<u64>,
+    /// Seed of the generated population.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Also write the results as JSON to this file (used by scripts/bench-linkage.sh).

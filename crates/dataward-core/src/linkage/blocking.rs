@@ -11,6 +11,7 @@
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -18,13 +19,54 @@ use super::compare::{MatchField, term_key};
 use super::nicknames;
 use super::record::MatchRecord;
 
+/// A hasher for keys that are already well mixed (64-bit hashes) or small ids: a rotate, xor
+/// and multiply per word (the "Fx" scheme), much cheaper than SipHash on the hot path. Not for
+/// keys an adversary chooses.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.add(x);
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.add(u64::from(x));
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.add(x as u64);
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
 /// One way of putting records into blocks.
 ///
 /// Rules that use names use *either* name (first name or surname), so that names written in
 /// each other's columns still share blocks; an initial also stands for the formal names a
 /// nickname may stand for ("Bob" is in the "b" and "r" blocks). Each rule's blocks stay small as
-/// the base grows: a name's Soundex code is paired with most of a date of birth, never with a
-/// year alone.
+/// the base grows: a name is paired with most of a date of birth, never with a year alone, and
+/// Soundex codes (which group several names) only with both names and the postcode area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockingRule {
@@ -34,12 +76,12 @@ pub enum BlockingRule {
     DobNameInitial,
     /// First name and surname, joined up, exactly (in either order).
     FullName,
-    /// Soundex of either name, and year and month of birth (catches a mistyped day).
-    NameSoundexBirthMonth,
-    /// Soundex of either name, and month and day of birth (catches a mistyped year).
-    NameSoundexBirthday,
-    /// Soundex of either name, and year and day of birth (catches a mistyped month).
-    NameSoundexBirthYearDay,
+    /// Either name, the other's initial, and year and month of birth (catches a mistyped day).
+    NameBirthMonth,
+    /// Either name, the other's initial, and month and day of birth (catches a mistyped year).
+    NameBirthday,
+    /// Either name, the other's initial, and year and day of birth (catches a mistyped month).
+    NameBirthYearDay,
     /// The Soundex codes of both names (in either order) and the postcode area.
     NameSoundexesArea,
     /// Postcode (a UK postcode holds about fifteen households).
@@ -59,9 +101,9 @@ impl BlockingRule {
     pub const DEFAULT: &'static [BlockingRule] = &[
         BlockingRule::DobNameInitial,
         BlockingRule::FullName,
-        BlockingRule::NameSoundexBirthMonth,
-        BlockingRule::NameSoundexBirthday,
-        BlockingRule::NameSoundexBirthYearDay,
+        BlockingRule::NameBirthMonth,
+        BlockingRule::NameBirthday,
+        BlockingRule::NameBirthYearDay,
         BlockingRule::NameSoundexesArea,
         BlockingRule::Postcode,
         BlockingRule::StreetNumberNameInitial,
@@ -75,9 +117,9 @@ impl BlockingRule {
             BlockingRule::Dob => "dob",
             BlockingRule::DobNameInitial => "dob+name_initial",
             BlockingRule::FullName => "first_name+surname",
-            BlockingRule::NameSoundexBirthMonth => "name_soundex+birth_year_month",
-            BlockingRule::NameSoundexBirthday => "name_soundex+birth_month_day",
-            BlockingRule::NameSoundexBirthYearDay => "name_soundex+birth_year_day",
+            BlockingRule::NameBirthMonth => "name+birth_year_month",
+            BlockingRule::NameBirthday => "name+birth_month_day",
+            BlockingRule::NameBirthYearDay => "name+birth_year_day",
             BlockingRule::NameSoundexesArea => "name_soundexes+postcode_area",
             BlockingRule::Postcode => "postcode",
             BlockingRule::StreetNumberNameInitial => "street+number+name_initial",
@@ -93,9 +135,9 @@ impl BlockingRule {
         match self {
             BlockingRule::Dob | BlockingRule::DobNameInitial => &[F::DateOfBirth],
             BlockingRule::FullName => &[F::FirstName, F::Surname],
-            BlockingRule::NameSoundexBirthMonth
-            | BlockingRule::NameSoundexBirthday
-            | BlockingRule::NameSoundexBirthYearDay => &[F::DateOfBirth],
+            BlockingRule::NameBirthMonth | BlockingRule::NameBirthday | BlockingRule::NameBirthYearDay => {
+                &[F::DateOfBirth]
+            }
             BlockingRule::NameSoundexesArea => &[F::FirstName, F::Surname, F::Location],
             BlockingRule::Postcode | BlockingRule::StreetNumberNameInitial => &[F::Location],
             BlockingRule::Email => &[F::Email],
@@ -141,18 +183,15 @@ impl BlockingRule {
                     push(&[f.min(s), f.max(s)]);
                 }
             }
-            BlockingRule::NameSoundexBirthMonth | BlockingRule::NameSoundexBirthday => {
+            BlockingRule::NameBirthMonth | BlockingRule::NameBirthday | BlockingRule::NameBirthYearDay => {
                 if let Some(d) = dob {
-                    let part = if self == BlockingRule::NameSoundexBirthMonth { &d[..6] } else { &d[4..] };
-                    for s in &soundexes {
-                        push(&[s, part]);
-                    }
-                }
-            }
-            BlockingRule::NameSoundexBirthYearDay => {
-                if let Some(d) = dob {
-                    for s in &soundexes {
-                        push(&[s, &d[..4], &d[6..]]);
+                    let (a, b) = match self {
+                        BlockingRule::NameBirthMonth => (&d[..6], ""),
+                        BlockingRule::NameBirthday => (&d[4..], ""),
+                        _ => (&d[..4], &d[6..]),
+                    };
+                    for (name, other) in name_with_other_initial(r) {
+                        push(&[name, &other, a, b]);
                     }
                 }
             }
@@ -218,6 +257,22 @@ fn name_initials(r: &MatchRecord) -> Vec<String> {
     out
 }
 
+/// Each name (joined up) with the initial of the other ("" when the other is missing): names in
+/// either column land in the same blocks.
+fn name_with_other_initial(r: &MatchRecord) -> Vec<(&str, String)> {
+    let first = r.name.first_compact.as_deref();
+    let surname = r.name.surname_compact.as_deref();
+    let initial = |s: Option<&str>| s.and_then(|s| s.chars().next()).map(String::from).unwrap_or_default();
+    let mut out = Vec::with_capacity(2);
+    if let Some(f) = first {
+        out.push((f, initial(surname)));
+    }
+    if let Some(s) = surname {
+        out.push((s, initial(first)));
+    }
+    out
+}
+
 /// A set of OR-ed rules and the largest block worth comparing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Blocker {
@@ -228,7 +283,7 @@ pub struct Blocker {
 
 impl Default for Blocker {
     fn default() -> Self {
-        Blocker { rules: BlockingRule::DEFAULT.to_vec(), max_block: 200 }
+        Blocker { rules: BlockingRule::DEFAULT.to_vec(), max_block: 100 }
     }
 }
 
@@ -301,13 +356,13 @@ fn unpack(mut pairs: Vec<u64>) -> Vec<(u32, u32)> {
 /// An incremental index from blocking keys to record ids.
 #[derive(Debug, Clone, Default)]
 pub struct BlockIndex {
-    blocks: HashMap<u64, Vec<u32>>,
+    blocks: FastMap<u64, Vec<u32>>,
     max_block: usize,
 }
 
 impl BlockIndex {
     pub fn new(max_block: usize) -> BlockIndex {
-        BlockIndex { blocks: HashMap::new(), max_block }
+        BlockIndex { blocks: FastMap::default(), max_block }
     }
 
     /// Adds a record under its keys.
@@ -410,7 +465,7 @@ mod tests {
         let mut a = Vec::new();
         let mut b = Vec::new();
         BlockingRule::Dob.keys(&r, &mut a);
-        BlockingRule::NameSoundexBirthday.keys(&r, &mut b);
+        BlockingRule::NameBirthday.keys(&r, &mut b);
         assert!(a.iter().all(|k| !b.contains(k)));
     }
 

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::blocking::{BlockIndex, Blocker};
+use super::blocking::{BlockIndex, Blocker, FastMap};
 use super::compare::Gamma;
 use super::model::{Band, Model};
 use super::query::{QueryMatch, best_match};
@@ -122,7 +122,7 @@ pub struct Clusterer {
     blocker: Blocker,
     entries: Vec<Option<Entry>>,
     index: BlockIndex,
-    persons: HashMap<PersonId, Person>,
+    persons: FastMap<PersonId, Person>,
     next_person: u64,
     history: Vec<Event>,
     link_weight: f64,
@@ -137,7 +137,7 @@ impl Clusterer {
             thresholds,
             blocker,
             entries: Vec::new(),
-            persons: HashMap::new(),
+            persons: FastMap::default(),
             next_person: 1,
             history: Vec::new(),
         }
@@ -229,8 +229,8 @@ impl Clusterer {
         let mut events = Vec::new();
 
         // Best link per person, and the possible band for review.
-        let mut best: HashMap<PersonId, Candidate> = HashMap::new();
-        let mut possible: HashMap<PersonId, f64> = HashMap::new();
+        let mut best: FastMap<PersonId, Candidate> = FastMap::default();
+        let mut possible: FastMap<PersonId, f64> = FastMap::default();
         for c in self.index.candidates(&keys) {
             let c = RecordId(c);
             let (gamma, weight) = self.compare(&record, c);

@@ -7,10 +7,10 @@
 //! |---|---|
 //! | first name | exact, nickname-equivalent, close (Jaro–Winkler ≥ 0.92 or one edit), near (Jaro–Winkler ≥ 0.85 or two edits), initial only, different |
 //! | surname | exact, one part of a double-barrelled name, close, near, same Soundex, different |
-//! | date of birth | exact, day and month transposed, one digit off, two digits off, different |
+//! | date of birth | exact, day and month transposed, one edit of the eight digits `YYYYMMDD` (a mistyped or transposed digit), two edits, different |
 //! | location | same address, same address with a typo or a part missing, partly the same, same street or postcode, same area, different |
 //! | email | exact (canonical form), different |
-//! | phone | a number in common, different |
+//! | phone | a number in common, different (mobiles and other personal numbers; landlines that differ count as missing, because a landline belongs to the address) |
 //! | national id | exact, one edit, two edits, different |
 //!
 //! **Location is one comparison, not three.** Premises (flat, number, name, street), postcode,
@@ -21,8 +21,13 @@
 //! and subtracts for each that differs (premises and postcode 2, town 1).
 //!
 //! Names written in each other's field (first name in the surname column and vice versa) are
-//! compared crossed over when that fits much better. Records whose generational suffixes differ
-//! ("Jr" and "Sr") never agree on the first name.
+//! compared crossed over when that fits much better, and a name that moved to the other column
+//! alone still agrees exactly. A street and a locality written in each other's lines still
+//! agree. Records whose generational suffixes differ ("Jr" and "Sr") never agree on the first
+//! name.
+//!
+//! The score levels are where the levels end; how much each level weighs is learnt from the data
+//! (see [`super::train`]).
 
 use serde::{Deserialize, Serialize};
 

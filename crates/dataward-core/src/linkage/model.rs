@@ -17,10 +17,9 @@
 //!
 //! [`ModelParams`] is plain data (serde), so a store can save it and show it.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::blocking::FastMap;
 use super::compare::{FIELDS, Gamma, MatchField, Outcome, compare};
 use super::record::MatchRecord;
 use crate::profile::LinkageThresholds;
@@ -44,9 +43,9 @@ pub struct FieldParams {
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TermFrequencies {
     pub first_names_total: u64,
-    pub first_names: HashMap<u64, u32>,
+    pub first_names: FastMap<u64, u32>,
     pub surnames_total: u64,
-    pub surnames: HashMap<u64, u32>,
+    pub surnames: FastMap<u64, u32>,
 }
 
 impl std::fmt::Debug for TermFrequencies {

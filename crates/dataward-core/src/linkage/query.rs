@@ -11,10 +11,9 @@
 //! - when a second person also reaches the link band the answer is ambiguous and is downgraded
 //!   to possible: it goes to review, and nothing is disclosed.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
+use super::blocking::FastMap;
 use super::cluster::PersonId;
 use super::compare::Gamma;
 use super::model::{Band, FieldEvidence, Model, Score, probability_of};
@@ -53,7 +52,7 @@ pub fn best_match<'a>(
     query: &MatchRecord,
     candidates: impl IntoIterator<Item = (PersonId, &'a MatchRecord)>,
 ) -> QueryMatch {
-    let mut persons: HashMap<PersonId, Best> = HashMap::new();
+    let mut persons: FastMap<PersonId, Best> = FastMap::default();
     let mut compared = 0;
     for (person, record) in candidates {
         compared += 1;

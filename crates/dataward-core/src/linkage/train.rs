@@ -197,7 +197,7 @@ impl Default for TrainingOptions {
             blocker: Blocker::default(),
             em: EmOptions { max_iterations: 100, tolerance: 1e-5, ..EmOptions::default() },
             fallback_prior: 1e-4,
-            max_records: 200_000,
+            max_records: 100_000,
         }
     }
 }
@@ -508,6 +508,36 @@ mod tests {
             }
         }
         assert_eq!(found, 300);
+    }
+
+    #[test]
+    fn training_on_two_lists_links_them_without_a_false_link() {
+        let (records, truth) = population();
+        // Records alternate copy 0, copy 1: the first copies on the left, the second on the right.
+        let (mut left, mut right, mut left_truth, mut right_truth) = (vec![], vec![], vec![], vec![]);
+        for (k, (record, t)) in records.into_iter().zip(truth).enumerate() {
+            if k % 2 == 0 {
+                left.push(record);
+                left_truth.push(t);
+            } else {
+                right.push(record);
+                right_truth.push(t);
+            }
+        }
+        let data = TrainingData::Link { left: &left, right: &right };
+        let params = train(&data, &TrainingOptions::default());
+        let expected = 300.0 / (300.0 * 300.0);
+        assert!(params.prior > expected / 3.0 && params.prior < expected * 3.0, "prior {}", params.prior);
+        let model = Model::new(params);
+        let mut found = 0;
+        for (i, j) in data.candidate_pairs(&Blocker::default()) {
+            let (_, score) = model.compare(&left[i as usize], &right[j as usize]);
+            if score.probability >= 0.999 {
+                assert_eq!(left_truth[i as usize], right_truth[j as usize]);
+                found += 1;
+            }
+        }
+        assert!(found >= 295, "{found} of 300");
     }
 
     #[test]

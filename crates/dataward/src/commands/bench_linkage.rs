@@ -380,7 +380,8 @@ fn generated(
     let trained = started.elapsed().as_secs_f64();
     let prior = params.prior;
     let mut clusterer = Clusterer::new(Model::new(params), thresholds, Blocker::default());
-    for r in records.iter().cloned() {
+    let count = records.len();
+    for r in records {
         clusterer.add(r);
     }
     let seconds = started.elapsed().as_secs_f64();
@@ -391,7 +392,7 @@ fn generated(
         .collect();
     let (true_pairs, predicted, tp) = pairwise(&truth, &clusters);
     // Movers: pairs of one person's records where exactly one carries the previous address.
-    let mut cluster_of = vec![0usize; records.len()];
+    let mut cluster_of = vec![0usize; count];
     for (c, members) in clusters.iter().enumerate() {
         for &m in members {
             cluster_of[m] = c;
@@ -414,7 +415,7 @@ fn generated(
     }
     Ok(Row {
         name: format!("generated {persons} persons"),
-        records: records.len(),
+        records: count,
         true_pairs,
         predicted,
         true_positive: tp,
@@ -424,7 +425,7 @@ fn generated(
              ({:.0} records/s), cleaning {prepare:.1}s; prior {prior:.2e}",
             if mover_pairs == 0 { 1.0 } else { mover_found as f64 / mover_pairs as f64 },
             seconds - trained,
-            records.len() as f64 / (seconds - trained),
+            count as f64 / (seconds - trained),
         ),
     })
 }
