@@ -52,6 +52,18 @@ pub fn sqlite_url_for_path(path: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
+/// Creates an empty database `name` (replacing one of that name) on the PostgreSQL server at
+/// `server_url` and returns its URL. `name` must be a plain identifier chosen by the caller.
+pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<String, StoreError> {
+    use sqlx::Connection;
+    debug_assert!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "plain identifier");
+    let mut admin = sqlx::PgConnection::connect(server_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
+    let base = server_url.rsplit_once('/').map_or(server_url, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}
+
 /// A connected, migrated store.
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -5,7 +5,6 @@
 //! locally, and refused under CI (`CI` set), where both backends must run.
 
 use dataward_core::keys::Indexer;
-use sqlx::Connection;
 
 use crate::{Backend, Store};
 
@@ -49,13 +48,8 @@ pub async fn fresh_url(backend: Backend) -> (String, Option<tempfile::TempDir>) 
         Backend::Postgres => {
             let server = std::env::var(POSTGRES_URL_VAR).expect("checked by backends()");
             let name = format!("dw_test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to the test PostgreSQL server");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut admin)
-                .await
-                .expect("create database");
-            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b).to_string();
-            (format!("{base}/{name}"), None)
+            let url = crate::store::create_postgres_database(&server, &name).await.expect("create a test database");
+            (url, None)
         }
     }
 }

@@ -10,7 +10,6 @@ use dataward_core::generate::{Generator, partner_files};
 use dataward_core::partner::Channel;
 use dataward_store::Store;
 use dataward_store::partners::NewPartner;
-use sqlx::Connection;
 
 use crate::cli::{BenchCommand, Global, IngestArgs, ModeArg};
 use crate::{config, memory};
@@ -101,9 +100,5 @@ fn write_file(path: &Path, rows: u64, seed: u64) -> Result<()> {
 
 async fn fresh_postgres_database(server: &str) -> Result<String> {
     let name = format!("dw_bench_{}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(server).await.context("connecting to the PostgreSQL server")?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
-    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
-    Ok(format!("{base}/{name}"))
+    dataward_store::store::create_postgres_database(server, &name).await.context("creating the benchmark database")
 }
