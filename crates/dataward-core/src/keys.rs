@@ -47,6 +47,18 @@ impl Indexer {
     }
 }
 
+impl Indexer {
+    /// A keyed 64-bit form of an identity-resolution blocking key
+    /// ([`crate::linkage::Blocker::keys`]). The engine's keys are unkeyed hashes of normalised
+    /// values (a list of names or emails could be hashed and compared with them), so a store
+    /// persists this keyed form instead. 64 bits suffice: a collision only adds a candidate pair
+    /// to compare, it never links anything.
+    pub fn block_key(&self, key: u64) -> i64 {
+        let digest = self.digest("linkage:block", &key.to_string());
+        i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+    }
+}
+
 /// The secret given was too short to be a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the secret has {0} bytes; at least 32 are needed")]

@@ -133,6 +133,7 @@ where
                         file_name: request.file_name.clone(),
                         format: request.format.as_str(),
                         mode: request.mode,
+                        linkage: request.profile.linkage,
                     };
                     batch = Some(store.begin_ingest(&request.partner, source, request.now).await?);
                 }

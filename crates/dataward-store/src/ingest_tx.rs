@@ -10,14 +10,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use dataward_core::keys::{Digest, identity_keys};
+use dataward_core::linkage::{AddOutcome, Blocker, Clusterer, Event, MatchRecord, PersonId, RecordId, linked_parts};
 use dataward_core::partner::IngestMode;
+use dataward_core::profile::LinkageThresholds;
 use dataward_core::quarantine::QuarantineReason;
 use dataward_core::record::CleanRecord;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
+use crate::linkage::ActiveModel;
+use crate::linkage::apply::{
+    Names, delete_persons, event_rows, insert_events, insert_reviews, move_records, review_row,
+};
+use crate::linkage::assign::assign;
+use crate::linkage::candidates::{candidate_persons, held_persons};
+use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
 use crate::sql::{Val, insert_rows, placeholder_list};
 use crate::store::new_id;
@@ -57,6 +65,8 @@ pub struct BatchSource {
     pub file_name: String,
     pub format: &'static str,
     pub mode: IngestMode,
+    /// The profile's link and possible thresholds.
+    pub linkage: LinkageThresholds,
 }
 
 /// How a committed batch changed the store.
@@ -81,6 +91,11 @@ pub struct IngestTx {
     source: BatchSource,
     received_at: String,
     outcome: BatchOutcome,
+    linkage: ActiveModel,
+    thresholds: LinkageThresholds,
+    /// Persons this batch created that still exist.
+    created_persons: HashSet<String>,
+    now: Timestamp,
 }
 
 impl Store {
@@ -107,13 +122,18 @@ impl Store {
         .bind(&received_at)
         .execute(&mut *tx)
         .await?;
+        let linkage = ensure_on(&mut tx, self, now).await?;
         Ok(IngestTx {
             tx,
             store: self.clone(),
             partner_id: partner.id.clone(),
+            thresholds: source.linkage,
             source,
             received_at,
             outcome: BatchOutcome { batch_id, ..BatchOutcome::default() },
+            linkage,
+            created_persons: HashSet::new(),
+            now,
         })
     }
 }
@@ -123,8 +143,9 @@ impl IngestTx {
         &self.outcome.batch_id
     }
 
-    /// Stores a chunk of clean rows, grouping each into a person. A row whose partner record id
-    /// repeats one earlier in the file is quarantined instead; those rows are returned.
+    /// Stores a chunk of clean rows, linking each to a person (see [`crate::linkage`]). A row
+    /// whose partner record id repeats one earlier in the file is quarantined instead; those rows
+    /// are returned.
     pub async fn write_records(&mut self, rows: Vec<PendingRow>) -> Result<Vec<QuarantinedRow>, StoreError> {
         let (records, duplicates) = self.split_duplicates(rows).await?;
         self.write_quarantine(&duplicates).await?;
@@ -133,30 +154,72 @@ impl IngestTx {
         }
         let indexer = self.store.indexer.clone();
         let codec = self.store.codec.clone();
-        let keyed: Vec<Vec<Digest>> = records
-            .iter()
-            .map(|(_, r)| identity_keys(r).iter().map(|(kind, text)| indexer.digest(kind.domain(), text)).collect())
-            .collect();
-        let mut owner: HashMap<Digest, String> = self.lookup_persons(keyed.iter().flatten()).await?;
+        let backend = self.store.backend;
+        let blocker = Blocker::default();
 
-        let mut persons = Vec::new();
+        // The persons the new records may belong to, loaded into a working clusterer.
+        let matchable: Vec<MatchRecord> = records.iter().map(|(_, r)| MatchRecord::from_clean(r)).collect();
+        let block_keys: Vec<Vec<i64>> =
+            matchable.iter().map(|m| blocker.keys(m).into_iter().map(|k| indexer.block_key(k)).collect()).collect();
+        let all_keys: Vec<i64> = block_keys.iter().flatten().copied().collect();
+        let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
+        let held = held_persons(&mut self.tx, backend, codec.as_ref(), &persons).await?;
+        let mut clusterer = Clusterer::new(self.linkage.model(), self.thresholds, blocker);
+        let mut held_ids: HashMap<RecordId, (String, String)> = HashMap::new();
+        let mut held_person: HashMap<PersonId, String> = HashMap::new();
+        for h in held {
+            let (ids, forms): (Vec<String>, Vec<MatchRecord>) = h.records.into_iter().unzip();
+            let (person, local) = clusterer.preload(forms);
+            for (l, id) in local.into_iter().zip(ids) {
+                held_ids.insert(l, (id, h.person_id.clone()));
+            }
+            held_person.insert(person, h.person_id);
+        }
+        let outcomes: Vec<AddOutcome> = matchable.iter().map(|m| clusterer.add(m.clone())).collect();
+        let assignment = assign(&clusterer, &held_ids, new_id);
+        let record_ids: Vec<String> = outcomes.iter().map(|_| new_id()).collect();
+        let new_record: HashMap<RecordId, &str> =
+            outcomes.iter().zip(&record_ids).map(|(o, id)| (o.record, id.as_str())).collect();
+
+        // Persons: created ones inserted, merged-away ones removed once their records moved.
+        let persons_rows: Vec<Vec<Val>> = assignment
+            .created
+            .iter()
+            .map(|id| vec![Val::Text(id.clone()), Val::Text(self.received_at.clone())])
+            .collect();
+        self.created_persons.extend(assignment.created.iter().cloned());
+        move_records(&mut self.tx, backend, &assignment.moves).await?;
+        delete_persons(&mut self.tx, backend, &assignment.emptied).await?;
+        for gone in &assignment.emptied {
+            self.created_persons.remove(gone);
+        }
+
         let mut sources = Vec::new();
         let mut values = Vec::new();
+        let mut forms = Vec::new();
         let mut keys = Vec::new();
-        for ((line, record), digests) in records.iter().zip(&keyed) {
-            let person_id = match digests.iter().find_map(|d| owner.get(d)) {
-                Some(id) => {
-                    self.outcome.known_records += 1;
-                    id.clone()
-                }
-                None => {
-                    let id = new_id();
-                    persons.push(vec![Val::Text(id.clone()), Val::Text(self.received_at.clone())]);
-                    self.outcome.new_persons += 1;
-                    id
-                }
-            };
-            let record_id = new_id();
+        let mut reviews = Vec::new();
+        let mut events = Vec::new();
+        let person_name = |p: PersonId| assignment.persons.get(&p).or_else(|| held_person.get(&p)).cloned();
+        let record_name =
+            |r: RecordId| new_record.get(&r).map(|s| s.to_string()).or_else(|| held_ids.get(&r).map(|h| h.0.clone()));
+        let names = Names { person: &person_name, record: &record_name };
+        for (((((line, record), m), bkeys), outcome), record_id) in
+            records.iter().zip(&matchable).zip(&block_keys).zip(&outcomes).zip(&record_ids)
+        {
+            let person_id = assignment.new_records[&outcome.record].clone();
+            if outcome.events.iter().any(|e| matches!(e, Event::Linked { .. })) {
+                self.outcome.known_records += 1;
+            }
+            for e in &outcome.events {
+                events.extend(event_rows(e, &names, &self.received_at, Some(&self.outcome.batch_id)));
+            }
+            if let Some((candidate, p)) = outcome.possible.first()
+                && let Some(candidate) = person_name(*candidate)
+                && candidate != person_id
+            {
+                reviews.push(review_row(record_id, &person_id, &candidate, *p, &self.received_at));
+            }
             sources.push(vec![
                 Val::Text(record_id.clone()),
                 Val::Text(person_id.clone()),
@@ -183,15 +246,21 @@ impl IngestTx {
                     Val::OptBlob(hash),
                 ]);
             }
-            for d in digests {
-                keys.push(vec![Val::Blob(d.to_vec()), Val::Text(person_id.clone()), Val::Text(record_id.clone())]);
-                owner.entry(*d).or_insert_with(|| person_id.clone());
+            forms.push(vec![
+                Val::Text(record_id.clone()),
+                Val::Text(person_id.clone()),
+                Val::Blob(codec.encode(&person_id, &m.to_stored())),
+            ]);
+            let mut unique = bkeys.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            for k in unique {
+                keys.push(vec![Val::Int(k), Val::Text(record_id.clone()), Val::Text(person_id.clone())]);
             }
             self.outcome.accepted += 1;
         }
         let conn = &mut *self.tx;
-        let backend = self.store.backend;
-        insert_rows(backend, conn, "persons", &["id", "created_at"], persons).await?;
+        insert_rows(backend, conn, "persons", &["id", "created_at"], persons_rows).await?;
         insert_rows(
             backend,
             conn,
@@ -218,7 +287,10 @@ impl IngestTx {
             values,
         )
         .await?;
-        insert_rows(backend, conn, "identity_keys", &["key_hash", "person_id", "source_record_id"], keys).await?;
+        insert_rows(backend, conn, "match_records", &["source_record_id", "person_id", "form"], forms).await?;
+        insert_rows(backend, conn, "blocking_keys", &["block_key", "source_record_id", "person_id"], keys).await?;
+        insert_events(conn, backend, events).await?;
+        insert_reviews(conn, backend, reviews).await?;
         Ok(duplicates)
     }
 
@@ -261,34 +333,6 @@ impl IngestTx {
         Ok((clean, duplicates))
     }
 
-    async fn lookup_persons<'d>(
-        &mut self,
-        digests: impl Iterator<Item = &'d Digest>,
-    ) -> Result<HashMap<Digest, String>, StoreError> {
-        let mut unique: Vec<&Digest> = digests.collect();
-        unique.sort_unstable();
-        unique.dedup();
-        let mut found = HashMap::new();
-        for chunk in unique.chunks(5_000) {
-            let sql = format!(
-                "SELECT key_hash, person_id FROM identity_keys WHERE key_hash IN ({}) ORDER BY person_id",
-                placeholder_list(self.store.backend, 1, chunk.len())
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for d in chunk {
-                query = query.bind(d.to_vec());
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                let hash: Vec<u8> = row.try_get("key_hash")?;
-                let person: String = row.try_get("person_id")?;
-                let digest: Digest =
-                    hash.try_into().map_err(|_| StoreError::Corrupt("identity key of wrong length".into()))?;
-                found.entry(digest).or_insert(person);
-            }
-        }
-        Ok(found)
-    }
-
     /// Stores quarantined rows of this batch.
     pub async fn write_quarantine(&mut self, rows: &[QuarantinedRow]) -> Result<(), StoreError> {
         let codec = self.store.codec.clone();
@@ -328,6 +372,7 @@ impl IngestTx {
         if self.source.mode == IngestMode::Refresh {
             self.outcome.removed_records = self.remove_earlier_records().await?;
         }
+        self.outcome.new_persons = self.created_persons.len() as u64;
         let o = &self.outcome;
         sqlx::query(
             "UPDATE batches SET file_sha256 = $1, rows_read = $2, rows_accepted = $3, rows_quarantined = $4,
@@ -345,14 +390,25 @@ impl IngestTx {
         .execute(&mut *self.tx)
         .await?;
         self.tx.commit().await?;
+        // A store still on the bootstrap model trains on its own records once it has enough.
+        self.store.train_linkage_if_bootstrap(self.now).await?;
         Ok(self.outcome)
     }
 
-    /// Removes everything the partner supplied before this batch: its records, their values and
-    /// keys, the quarantine of its earlier batches, and persons left with no record.
+    /// Removes everything the partner supplied before this batch: its records, their values,
+    /// matching forms and keys, the quarantine of its earlier batches, and persons left with no
+    /// record. A person that loses a record which held its other records together is split into
+    /// the parts that still link, and the history says so.
     async fn remove_earlier_records(&mut self) -> Result<u64, StoreError> {
+        let backend = self.store.backend;
         let earlier = "SELECT id FROM source_records WHERE partner_id = $1 AND batch_id <> $2";
-        for table in ["identity_keys", "record_values"] {
+        let affected: Vec<(String, String)> =
+            sqlx::query_as(AssertSqlSafe(format!("SELECT id, person_id FROM source_records WHERE id IN ({earlier})")))
+                .bind(&self.partner_id)
+                .bind(&self.outcome.batch_id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+        for table in ["record_values", "match_records", "blocking_keys", "linkage_reviews"] {
             let sql = format!("DELETE FROM {table} WHERE source_record_id IN ({earlier})");
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&self.partner_id)
@@ -373,13 +429,61 @@ impl IngestTx {
         .bind(&self.outcome.batch_id)
         .execute(&mut *self.tx)
         .await?;
-        if removed > 0 {
-            sqlx::query(
-                "DELETE FROM persons WHERE NOT EXISTS (SELECT 1 FROM source_records s WHERE s.person_id = persons.id)",
-            )
-            .execute(&mut *self.tx)
-            .await?;
+        if removed == 0 {
+            return Ok(0);
         }
+        let mut persons: Vec<String> = affected.iter().map(|(_, p)| p.clone()).collect();
+        persons.sort();
+        persons.dedup();
+        let mut events = Vec::new();
+        for (record, person) in &affected {
+            let detail = serde_json::json!({ "person": person, "record": record, "refresh": self.outcome.batch_id });
+            events.push(vec![
+                Val::Text(new_id()),
+                Val::Text(person.clone()),
+                Val::Text(self.received_at.clone()),
+                Val::OptText(Some(self.outcome.batch_id.clone())),
+                Val::Text("removed".into()),
+                Val::OptText(Some(record.clone())),
+                Val::Text(detail.to_string()),
+            ]);
+        }
+        let model = self.linkage.model();
+        let held = held_persons(&mut self.tx, backend, self.store.codec.as_ref(), &persons).await?;
+        let mut moves = Vec::new();
+        for h in &held {
+            let forms: Vec<MatchRecord> = h.records.iter().map(|(_, m)| m.clone()).collect();
+            for part in linked_parts(&model, &self.thresholds, &forms).into_iter().skip(1) {
+                let into = new_id();
+                self.created_persons.insert(into.clone());
+                sqlx::query("INSERT INTO persons (id, created_at) VALUES ($1, $2)")
+                    .bind(&into)
+                    .bind(&self.received_at)
+                    .execute(&mut *self.tx)
+                    .await?;
+                let records: Vec<String> = part.iter().map(|&i| h.records[i].0.clone()).collect();
+                let detail = serde_json::json!({ "from": h.person_id, "into": into, "records": records, "by": null });
+                for p in [&h.person_id, &into] {
+                    events.push(vec![
+                        Val::Text(new_id()),
+                        Val::Text(p.clone()),
+                        Val::Text(self.received_at.clone()),
+                        Val::OptText(Some(self.outcome.batch_id.clone())),
+                        Val::Text("split".into()),
+                        Val::OptText(None),
+                        Val::Text(detail.to_string()),
+                    ]);
+                }
+                moves.extend(records.into_iter().map(|r| (r, h.person_id.clone(), into.clone())));
+            }
+        }
+        move_records(&mut self.tx, backend, &moves).await?;
+        insert_events(&mut self.tx, backend, events).await?;
+        sqlx::query(
+            "DELETE FROM persons WHERE NOT EXISTS (SELECT 1 FROM source_records s WHERE s.person_id = persons.id)",
+        )
+        .execute(&mut *self.tx)
+        .await?;
         Ok(removed)
     }
 }

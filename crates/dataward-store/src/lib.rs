@@ -5,7 +5,9 @@
 //! - `codec`: the one value codec every personal value is written and read through.
 //! - `api_keys`: partner and client API keys (shown once, stored as Argon2 hashes).
 //! - `partners`, `clients`: the sources and recipients of data.
-//! - `ingest_tx`: one partner file as one atomic batch (records, values, keys, quarantine).
+//! - `ingest_tx`: one partner file as one atomic batch (records, values, quarantine), linked into persons.
+//! - `linkage`: identity resolution against the store (matching forms, blocking keys, the
+//!   model, merges and splits, queries, reviews).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
@@ -20,6 +22,7 @@ pub mod clients;
 pub mod codec;
 pub mod error;
 pub mod ingest_tx;
+pub mod linkage;
 mod lookup;
 pub mod partners;
 pub mod reads;

@@ -11,6 +11,7 @@ pub(crate) enum Val {
     Text(String),
     OptText(Option<String>),
     Int(i64),
+    Real(f64),
     Blob(Vec<u8>),
     OptBlob(Option<Vec<u8>>),
 }
@@ -66,6 +67,7 @@ pub(crate) async fn insert_rows(
                     Val::Text(s) => query.bind(s),
                     Val::OptText(s) => query.bind(s),
                     Val::Int(i) => query.bind(i),
+                    Val::Real(f) => query.bind(f),
                     Val::Blob(b) => query.bind(b),
                     Val::OptBlob(b) => query.bind(b),
                 };

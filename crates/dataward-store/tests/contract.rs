@@ -38,7 +38,12 @@ async fn partner(store: &Store, name: &str) -> Partner {
 }
 
 fn source(mode: IngestMode) -> BatchSource {
-    BatchSource { file_name: "file.csv".into(), format: "csv", mode }
+    BatchSource {
+        file_name: "file.csv".into(),
+        format: "csv",
+        mode,
+        linkage: dataward_core::profile::LinkageThresholds { link: 0.999, possible: 0.9 },
+    }
 }
 
 async fn load(
@@ -310,5 +315,213 @@ async fn a_repeated_partner_record_id_is_quarantined_across_chunks() {
         assert_eq!(second.iter().map(|q| q.line).collect::<Vec<_>>(), vec![3, 5]);
         assert!(second.iter().all(|q| q.reason == QuarantineReason::DuplicateRecordId));
         assert_eq!((outcome.accepted, outcome.quarantined), (2, 2));
+    }
+}
+
+// ---- identity resolution against the store ----
+
+#[allow(clippy::too_many_arguments)] // one argument per column reads best in the tests below
+fn person_record(
+    id: &str,
+    first: &str,
+    surname: &str,
+    dob: &str,
+    email: &str,
+    mobile: &str,
+    line: &str,
+    postcode: &str,
+) -> CleanRecord {
+    let mut fields = vec![(Field::PartnerRecordId, id), (Field::FirstName, first), (Field::Surname, surname)];
+    for (f, v) in [
+        (Field::DateOfBirth, dob),
+        (Field::Email, email),
+        (Field::Mobile, mobile),
+        (Field::AddressLine(1), line),
+        (Field::Postcode, postcode),
+    ] {
+        if !v.is_empty() {
+            fields.push((f, v));
+        }
+    }
+    clean_row(&fields, jiff::civil::date(2026, 11, 23)).expect("valid test record")
+}
+
+fn jane(id: &str) -> CleanRecord {
+    person_record(
+        id,
+        "Jane",
+        "Whitfield",
+        "1984-07-21",
+        "jane.whitfield@example.com",
+        "07700 900461",
+        "12 Oak Road",
+        "LS6 2AB",
+    )
+}
+
+async fn person_of(store: &Store, email: &str) -> String {
+    let found = store.persons_with_value("email", email).await.unwrap();
+    assert_eq!(found.len(), 1, "{email}: {found:?}");
+    found[0].clone()
+}
+
+#[tokio::test]
+async fn records_of_one_person_from_two_partners_link_and_a_namesake_with_another_birth_date_does_not() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let a = partner(&t.store, "a").await;
+        let b = partner(&t.store, "b").await;
+        let first = load(&t.store, &a, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        assert_eq!(first.new_persons, 1);
+        // A typo in the first name, no phone, a nickname-free variant: still Jane.
+        let typo = person_record(
+            "b1",
+            "Jnae",
+            "Whitfield",
+            "1984-07-21",
+            "jane.whitfield@example.com",
+            "",
+            "12 Oak Rd",
+            "LS6 2AB",
+        );
+        let namesake = person_record(
+            "b2",
+            "Jane",
+            "Whitfield",
+            "1951-02-03",
+            "jw51@example.org",
+            "07700 900999",
+            "12 Oak Road",
+            "LS6 2AB",
+        );
+        let second = load(&t.store, &b, IngestMode::Append, vec![pending(2, typo), pending(3, namesake)]).await;
+        assert_eq!((second.new_persons, second.known_records), (1, 1), "{backend:?}");
+        let jane_person = person_of(&t.store, "jane.whitfield@example.com").await;
+        assert_ne!(person_of(&t.store, "jw51@example.org").await, jane_person);
+        assert_eq!(t.store.totals().await.unwrap().persons, 2);
+        let history = t.store.linkage_history(&jane_person).await.unwrap();
+        let kinds: Vec<&str> = history.iter().map(|(_, k, _)| k.as_str()).collect();
+        assert_eq!(kinds, vec!["created", "linked"], "{backend:?}");
+        assert!(history.iter().all(|(_, _, d)| !d.contains("Whitfield") && !d.contains("example.com")));
+    }
+}
+
+#[tokio::test]
+async fn a_record_bridging_two_held_persons_merges_them_with_every_row_following() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        // Half of Jane each: no field in common but her name.
+        let half1 = person_record("a1", "Jane", "Whitfield", "1984-07-21", "", "", "12 Oak Road", "LS6 2AB");
+        let half2 = person_record("a2", "Jane", "Whitfield", "", "jane.whitfield@example.com", "07700 900461", "", "");
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, half1), pending(3, half2)]).await;
+        assert_eq!(t.store.totals().await.unwrap().persons, 2, "{backend:?}: not enough to link the halves");
+        let out = load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a3"))]).await;
+        assert_eq!(out.new_persons, 0);
+        assert_eq!(t.store.totals().await.unwrap().persons, 1, "{backend:?}: the bridge merged them");
+        let person = person_of(&t.store, "jane.whitfield@example.com").await;
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        for table in ["source_records", "record_values", "match_records", "blocking_keys"] {
+            let sql = format!("SELECT COUNT(DISTINCT person_id) AS n FROM {table}");
+            let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap().get("n");
+            assert_eq!(n, 1, "{backend:?}: {table} still names the merged-away person");
+        }
+        let kinds: Vec<String> = t.store.linkage_history(&person).await.unwrap().into_iter().map(|h| h.1).collect();
+        assert!(kinds.contains(&"merged".to_string()), "{kinds:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_that_drops_the_bridging_record_splits_the_person_again() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let keep = partner(&t.store, "keep").await;
+        let bridge = partner(&t.store, "bridge").await;
+        let half1 = person_record("k1", "Jane", "Whitfield", "1984-07-21", "", "", "12 Oak Road", "LS6 2AB");
+        let half2 = person_record("k2", "Jane", "Whitfield", "", "jane.whitfield@example.com", "07700 900461", "", "");
+        load(&t.store, &keep, IngestMode::Append, vec![pending(2, half1), pending(3, half2)]).await;
+        load(&t.store, &bridge, IngestMode::Append, vec![pending(2, jane("b1"))]).await;
+        assert_eq!(t.store.totals().await.unwrap().persons, 1);
+        let stranger = person_record("b2", "Omar", "Haddad", "1990-01-01", "omar@example.net", "", "", "");
+        let out = load(&t.store, &bridge, IngestMode::Refresh, vec![pending(2, stranger)]).await;
+        assert_eq!(out.removed_records, 1);
+        assert_eq!(t.store.totals().await.unwrap().persons, 3, "{backend:?}: Jane's halves apart again, and Omar");
+    }
+}
+
+#[tokio::test]
+async fn a_query_finds_the_person_with_field_evidence_and_a_stranger_finds_nobody() {
+    use dataward_core::linkage::{Band, MatchRecord, RecordParts};
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        let thresholds = dataward_core::profile::LinkageThresholds { link: 0.999, possible: 0.9 };
+        let query = MatchRecord::from_parts(&RecordParts {
+            first_name: Some("Jane"),
+            surname: Some("Whitfield"),
+            date_of_birth: Some("21/07/1984"),
+            address_lines: vec!["12 Oak Rd"],
+            postcode: Some("LS6 2AB"),
+            ..RecordParts::default()
+        });
+        let found = t.store.match_person(&query, &thresholds, now()).await.unwrap();
+        assert_eq!(found.band, Band::Link, "{backend:?}: {found:?}");
+        assert_eq!(found.person_id, Some(person_of(&t.store, "jane.whitfield@example.com").await));
+        let shown = serde_json::to_string(&found).unwrap();
+        assert!(!shown.contains("Whitfield") && !shown.contains("1984") && !shown.contains("LS6"), "{shown}");
+        let stranger = MatchRecord::from_parts(&RecordParts {
+            first_name: Some("Omar"),
+            surname: Some("Haddad"),
+            date_of_birth: Some("1990-01-01"),
+            ..RecordParts::default()
+        });
+        let none = t.store.match_person(&stranger, &thresholds, now()).await.unwrap();
+        assert_eq!((none.band, none.person_id), (Band::NonMatch, None));
+    }
+}
+
+#[tokio::test]
+async fn matching_forms_and_blocking_keys_hold_no_clear_identifier_and_the_model_is_saved() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        let model = t.store.linkage_model().await.unwrap().expect("saved on first ingest");
+        assert_eq!(model.origin, "bootstrap");
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        let keys: Vec<i64> = sqlx::query_scalar("SELECT block_key FROM blocking_keys").fetch_all(&pool).await.unwrap();
+        assert!(keys.len() >= 8, "{backend:?}: {} keys", keys.len());
+        let blocker = dataward_core::linkage::Blocker::default();
+        let raw = blocker.keys(&dataward_core::linkage::MatchRecord::from_clean(&jane("a1")));
+        assert!(raw.iter().all(|k| !keys.contains(&(*k as i64))), "blocking keys are stored keyed");
+        let mut keyed: Vec<i64> = raw.iter().map(|k| t.store.indexer().block_key(*k)).collect();
+        keyed.sort_unstable();
+        keyed.dedup();
+        let mut stored = keys.clone();
+        stored.sort_unstable();
+        assert_eq!(stored, keyed);
+    }
+}
+
+#[tokio::test]
+async fn possible_matches_go_to_review_and_linking_one_merges_the_persons() {
+    use dataward_store::linkage::reviews::ReviewDecision;
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        // Same name and date of birth, nothing else: not enough to link in a large base, enough to ask.
+        let maybe = person_record("a2", "Jane", "Whitfield", "1984-07-21", "", "", "", "");
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, maybe)]).await;
+        assert_eq!(t.store.totals().await.unwrap().persons, 2, "{backend:?}");
+        let reviews = t.store.linkage_reviews(true).await.unwrap();
+        assert_eq!(reviews.len(), 1, "{backend:?}: {reviews:?}");
+        let r = &reviews[0];
+        assert!(r.probability >= 0.9 && r.probability < 0.999, "{}", r.probability);
+        assert!(t.store.resolve_review(&r.id, ReviewDecision::Link, now()).await.unwrap());
+        assert_eq!(t.store.totals().await.unwrap().persons, 1);
+        assert!(t.store.linkage_reviews(true).await.unwrap().is_empty());
+        assert!(!t.store.resolve_review(&r.id, ReviewDecision::Reject, now()).await.unwrap(), "already decided");
     }
 }

@@ -60,9 +60,40 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write a deterministic synthetic population as three partner files.
     Generate(GenerateArgs),
+    /// Identity resolution: the model, training, the review queue, a person's history.
+    #[command(subcommand)]
+    Linkage(LinkageCommand),
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkageCommand {
+    /// Show the active model: where it came from, the prior, each field's levels with m, u and
+    /// weight, the thresholds and the blocking rules.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train a model on the store's records and make it active.
+    Train,
+    /// List pairs in the possible band, or decide one.
+    Review {
+        /// Include decided reviews.
+        #[arg(long)]
+        all: bool,
+        /// The record and the candidate are one person: merge them.
+        #[arg(long, value_name = "REVIEW_ID", conflicts_with = "reject")]
+        link: Option<String>,
+        /// They are different people.
+        #[arg(long, value_name = "REVIEW_ID")]
+        reject: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How a person's records came together and apart (ids and weights, no values).
+    History { person_id: String },
 }
 
 #[derive(Debug, Subcommand)]

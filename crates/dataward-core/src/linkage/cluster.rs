@@ -216,6 +216,32 @@ impl Clusterer {
         id
     }
 
+    /// Adds a person held elsewhere (a store) with its records as they are: nothing is linked
+    /// and no event is recorded. Its internal links are its members' strong, compatible pairs,
+    /// so a later split cuts in the right places. Returns the person and its records' ids.
+    pub fn preload(&mut self, records: Vec<MatchRecord>) -> (PersonId, Vec<RecordId>) {
+        let person = self.new_person();
+        let mut ids = Vec::with_capacity(records.len());
+        for record in records {
+            let id = RecordId(self.entries.len() as u32);
+            let keys = self.blocker.keys(&record);
+            self.index.insert(id.0, &keys);
+            self.entries.push(Some(Entry { record, keys, person }));
+            ids.push(id);
+        }
+        let mut edges = Vec::new();
+        for (i, &a) in ids.iter().enumerate() {
+            for &b in &ids[i + 1..] {
+                let (gamma, weight) = self.compare(self.record(a), b);
+                if weight >= self.link_weight && !gamma.is_incompatible() {
+                    edges.push(Edge { a, b, weight });
+                }
+            }
+        }
+        self.persons.insert(person, Person { members: ids.clone(), edges });
+        (person, ids)
+    }
+
     /// Adds several records in order.
     pub fn add_all(&mut self, records: impl IntoIterator<Item = MatchRecord>) -> Vec<AddOutcome> {
         records.into_iter().map(|r| self.add(r)).collect()
@@ -537,4 +563,32 @@ impl UnionFind {
             self.parent[ra.max(rb)] = ra.min(rb);
         }
     }
+}
+
+/// The parts a set of records falls into when only strong, compatible pairs (at or above the
+/// link threshold, not [`Gamma::is_incompatible`]) hold them together: after a record is removed,
+/// a person whose remaining records are no longer connected is split into these parts. Each part
+/// lists indexes into `records`, in order; parts are ordered by their first index.
+pub fn linked_parts(model: &Model, thresholds: &LinkageThresholds, records: &[MatchRecord]) -> Vec<Vec<usize>> {
+    let link_weight = super::model::weight_of(thresholds.link);
+    let mut sets = UnionFind::new(records.len());
+    for (i, a) in records.iter().enumerate() {
+        for (j, b) in records.iter().enumerate().skip(i + 1) {
+            let (gamma, score) = model.compare(a, b);
+            if score.weight >= link_weight && !gamma.is_incompatible() {
+                sets.union(i, j);
+            }
+        }
+    }
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut part_of_root: HashMap<usize, usize> = HashMap::new();
+    for i in 0..records.len() {
+        let root = sets.find(i);
+        let k = *part_of_root.entry(root).or_insert_with(|| {
+            parts.push(Vec::new());
+            parts.len() - 1
+        });
+        parts[k].push(i);
+    }
+    parts
 }

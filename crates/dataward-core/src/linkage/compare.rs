@@ -588,8 +588,11 @@ fn location_score(a: &MatchRecord, b: &MatchRecord) -> Option<i32> {
         Part::Differ => -2,
         Part::Missing => 0,
     };
+    // A postcode names its post town: when one record has no town, an exact postcode stands
+    // for it, so that a record without a town can still show the same address.
     let t_points = match t {
         Part::Exact => 2,
+        Part::Missing if pc == Part::Exact => 2,
         Part::Close => 1,
         Part::Differ => -1,
         _ => 0,
@@ -791,12 +794,20 @@ mod tests {
         let a = place(vec!["12 Oak Road"], "Leeds", "LS6 2AB");
         let typo = place(vec!["12 Oka Road"], "Leeds", "LS6 2AD");
         assert_eq!(location(&a, &typo), levels::location::ADDRESS_FUZZY);
+        let no_postcode =
+            rec(RecordParts { address_lines: vec!["12 Oak Road"], town: Some("Leeds"), ..RecordParts::default() });
+        assert_eq!(location(&a, &no_postcode), levels::location::ADDRESS_FUZZY);
+    }
+
+    #[test]
+    fn an_exact_postcode_stands_for_a_missing_town() {
+        let a = place(vec!["12 Oak Road"], "Leeds", "LS6 2AB");
         let no_town = rec(RecordParts {
             address_lines: vec!["12 Oak Road"],
             postcode: Some("LS6 2AB"),
             ..RecordParts::default()
         });
-        assert_eq!(location(&a, &no_town), levels::location::ADDRESS_FUZZY);
+        assert_eq!(location(&a, &no_town), levels::location::SAME_ADDRESS);
     }
 
     #[test]

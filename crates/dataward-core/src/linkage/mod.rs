@@ -17,10 +17,12 @@
 //! - [`blocking`]: OR-ed blocking rules and an incremental block index.
 //! - [`cluster`]: the incremental [`Clusterer`] with its over-merge guards and history.
 //! - [`query`]: "who is this?" answers that name fields agreed, never values.
+//! - [`stored`]: the stored form of a record; [`bootstrap`]: the model a store starts with.
 //!
 //! Everything here is pure and single-threaded: no I/O, clock or environment.
 
 pub mod blocking;
+pub mod bootstrap;
 pub mod cluster;
 pub mod compare;
 pub mod em;
@@ -30,15 +32,17 @@ pub mod normalise;
 pub mod query;
 pub mod record;
 pub mod similarity;
+pub mod stored;
 pub mod train;
 
 #[cfg(test)]
 mod tests;
 
 pub use blocking::{BlockIndex, Blocker, BlockingRule};
-pub use cluster::{AddOutcome, Clusterer, Event, PersonId, RecordId, RefusalReason};
+pub use bootstrap::{GeneratedMatch, bootstrap_params, generated_population};
+pub use cluster::{AddOutcome, Clusterer, Event, PersonId, RecordId, RefusalReason, linked_parts};
 pub use compare::{Gamma, MatchField, Outcome, compare};
-pub use model::{Band, FieldEvidence, Model, ModelParams, Score};
+pub use model::{Band, FieldEvidence, Model, ModelParams, Score, TermFrequencies};
 pub use query::{QueryMatch, best_match};
 pub use record::{MatchRecord, RecordParts};
 pub use train::{TrainingData, TrainingOptions, train};

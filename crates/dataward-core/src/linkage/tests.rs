@@ -320,3 +320,42 @@ fn the_history_explains_how_a_person_came_together() {
     let json = serde_json::to_string(&c.history()).unwrap();
     assert!(json.contains("\"event\":\"linked\""));
 }
+
+#[test]
+fn a_preloaded_person_takes_new_records_as_if_it_had_been_built_here() {
+    let mut c = clusterer();
+    let (held, ids) = c.preload(vec![jane().record(), P { phones: vec![], ..jane() }.record()]);
+    assert_eq!(c.members(held), ids);
+    assert!(c.history().is_empty(), "preloading records no event");
+    let typo = c.add(P { first: "Jnae", email: "", ..jane() }.record());
+    assert_eq!(typo.person, held);
+    let stranger = c.add(son().record());
+    assert_ne!(stranger.person, held);
+}
+
+#[test]
+fn removing_the_bridge_of_a_preloaded_person_splits_it_along_the_recomputed_links() {
+    let mut c = clusterer();
+    let a = P { phones: vec![], ..jane() };
+    let b = P { dob: "", email: "", line: "9 Elm Close", town: "Wakefield", postcode: "WF1 1AA", ..jane() };
+    let (held, ids) = c.preload(vec![a.record(), b.record(), jane().record()]);
+    assert_eq!(c.members(held).len(), 3);
+    let events = c.remove(ids[2]);
+    assert!(events.iter().any(|e| matches!(e, Event::Split { records, .. } if records == &vec![ids[1]])));
+    assert_eq!(c.person_count(), 2);
+}
+
+#[test]
+fn linked_parts_group_records_by_strong_compatible_pairs_only() {
+    let model = Model::new(ModelParams::untrained(1e-4));
+    let records = vec![
+        jane().record(),
+        father().record(),
+        P { first: "Jnae", email: "", ..jane() }.record(),
+        son().record(),
+        P { phones: vec![], ..jane() }.record(),
+    ];
+    let parts = linked_parts(&model, &THRESHOLDS, &records);
+    assert_eq!(parts, vec![vec![0, 2, 4], vec![1], vec![3]]);
+    assert!(linked_parts(&model, &THRESHOLDS, &[]).is_empty());
+}

@@ -21,13 +21,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use dataward_core::columns::{Mapping, plan_columns};
-use dataward_core::generate::{Generator, partner_files};
 use dataward_core::linkage::{
-    Band, Blocker, Clusterer, Event, MatchRecord, Model, RecordParts, TrainingData, TrainingOptions, train,
+    Band, Blocker, Clusterer, Event, MatchRecord, Model, RecordParts, TrainingData, TrainingOptions,
+    generated_population, train,
 };
 use dataward_core::profile::LinkageThresholds;
-use dataward_core::record::clean_row;
 
 use crate::cli::{BenchLinkageArgs, Global};
 use crate::{config, memory};
@@ -349,30 +347,15 @@ fn generated(
     thresholds: LinkageThresholds,
 ) -> Result<Row> {
     let today = config::uk_date(config::now()?);
-    let generator = Generator::new(seed, persons, today);
-    let mut truth = Vec::new();
-    let mut previous = Vec::new();
-    let mut records = Vec::new();
     let read_started = Instant::now();
-    for (file, spec) in partner_files().iter().enumerate() {
-        let headers: Vec<String> = spec.headers.iter().map(|h| h.to_string()).collect();
-        let plan = plan_columns(&headers, &Mapping::default(), profile)?;
-        for row in generator.rows(file) {
-            if row.values.len() != headers.len() {
-                continue;
-            }
-            let fields: Vec<_> = plan
-                .fields
-                .iter()
-                .zip(&row.values)
-                .filter_map(|(f, v)| f.as_ref().map(|f| (f.clone(), v.as_str())))
-                .collect();
-            if let Ok(clean) = clean_row(&fields, today) {
-                truth.push(row.truth_person);
-                previous.push(row.previous_address);
-                records.push(MatchRecord::from_clean(&clean));
-            }
-        }
+    let population = generated_population(seed, persons, today, profile)?;
+    let mut truth = Vec::with_capacity(population.len());
+    let mut previous = Vec::with_capacity(population.len());
+    let mut records = Vec::with_capacity(population.len());
+    for g in population {
+        truth.push(g.truth_person);
+        previous.push(g.previous_address);
+        records.push(g.record);
     }
     let prepare = read_started.elapsed().as_secs_f64();
     let started = Instant::now();

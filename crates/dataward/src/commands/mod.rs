@@ -6,6 +6,7 @@ mod bench_linkage;
 mod clients;
 mod demo;
 mod ingest;
+mod linkage;
 mod partners;
 mod profile;
 mod serve;
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{summary}");
             Ok(())
         }
+        Command::Linkage(cmd) => linkage::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
 }

@@ -1,0 +1,201 @@
+//! The active linkage model: saved with the store, bootstrapped on first use, re-trained on the
+//! store's own records, shown for inspection.
+//!
+//! Parameters are JSON written through the value codec (scope `linkage-model`): the term-frequency
+//! table is derived from names. Exactly one row of `linkage_models` is active; older rows stay
+//! for the record.
+
+use dataward_core::linkage::{
+    Model, ModelParams, TermFrequencies, TrainingData, TrainingOptions, bootstrap_params, train,
+};
+use futures_util::TryStreamExt;
+use jiff::Timestamp;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use super::candidates::decode_form;
+use crate::store::new_id;
+use crate::{Store, StoreError};
+
+/// Codec scope of model parameters.
+const MODEL_SCOPE: &str = "linkage-model";
+
+/// The bootstrap model assumes a base at least this large (a low prior: precise first).
+pub const BOOTSTRAP_BASE: u64 = 1_000_000;
+
+/// A store with no trained model trains one after a file leaves it with at least this many
+/// records.
+pub const AUTO_TRAIN_RECORDS: i64 = 2_000;
+
+/// Records sampled (uniformly, reservoir) to train on; term frequencies count every record.
+pub const TRAINING_SAMPLE: usize = 200_000;
+
+/// Where a model came from.
+pub const ORIGIN_BOOTSTRAP: &str = "bootstrap";
+pub const ORIGIN_TRAINED: &str = "trained";
+
+/// The model in use.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveModel {
+    pub id: String,
+    pub created_at: String,
+    /// `bootstrap` (trained on the generated population) or `trained` (on this store's records).
+    pub origin: String,
+    /// Records the parameters were trained on.
+    pub records: i64,
+    pub params: ModelParams,
+}
+
+/// What a training run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    pub model_id: String,
+    pub records_seen: u64,
+    pub records_trained_on: u64,
+    pub prior: f64,
+    pub seconds: f64,
+}
+
+/// The active model on `conn`, if any.
+pub(crate) async fn active_on(conn: &mut AnyConnection, store: &Store) -> Result<Option<ActiveModel>, StoreError> {
+    let row = sqlx::query("SELECT id, created_at, origin, records, params FROM linkage_models WHERE active = 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let stored: Vec<u8> = row.try_get("params")?;
+    let json = store.codec.decode(MODEL_SCOPE, &stored)?;
+    let params: ModelParams =
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("linkage model: {e}")))?;
+    Ok(Some(ActiveModel {
+        id: row.try_get("id")?,
+        created_at: row.try_get("created_at")?,
+        origin: row.try_get("origin")?,
+        records: row.try_get("records")?,
+        params,
+    }))
+}
+
+/// Saves `params` as the active model on `conn`.
+pub(crate) async fn save_on(
+    conn: &mut AnyConnection,
+    store: &Store,
+    params: &ModelParams,
+    origin: &str,
+    now: Timestamp,
+) -> Result<ActiveModel, StoreError> {
+    let id = new_id();
+    let json = serde_json::to_string(params).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE linkage_models SET active = 0 WHERE active = 1").execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO linkage_models (id, created_at, origin, records, params, active) VALUES ($1, $2, $3, $4, $5, 1)",
+    )
+    .bind(&id)
+    .bind(now.to_string())
+    .bind(origin)
+    .bind(params.training.records as i64)
+    .bind(store.codec.encode(MODEL_SCOPE, &json))
+    .execute(&mut *conn)
+    .await?;
+    Ok(ActiveModel {
+        id,
+        created_at: now.to_string(),
+        origin: origin.to_string(),
+        records: params.training.records as i64,
+        params: params.clone(),
+    })
+}
+
+/// The active model on `conn`, saving the bootstrap model first when there is none.
+pub(crate) async fn ensure_on(
+    conn: &mut AnyConnection,
+    store: &Store,
+    now: Timestamp,
+) -> Result<ActiveModel, StoreError> {
+    match active_on(conn, store).await? {
+        Some(m) => Ok(m),
+        None => save_on(conn, store, &bootstrap_params(BOOTSTRAP_BASE), ORIGIN_BOOTSTRAP, now).await,
+    }
+}
+
+impl ActiveModel {
+    pub fn model(&self) -> Model {
+        Model::new(self.params.clone())
+    }
+}
+
+impl Store {
+    /// The active linkage model, if one was saved.
+    pub async fn linkage_model(&self) -> Result<Option<ActiveModel>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        active_on(&mut conn, self).await
+    }
+
+    /// The active model, saving the bootstrap model when there is none.
+    pub async fn linkage_model_or_bootstrap(&self, now: Timestamp) -> Result<ActiveModel, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        ensure_on(&mut conn, self, now).await
+    }
+
+    /// Trains a model on the store's records and makes it active: term frequencies from every
+    /// record, m, u and the prior from a uniform sample of at most [`TRAINING_SAMPLE`] records.
+    /// Persons already formed are not re-linked; the new model decides from the next record on.
+    pub async fn train_linkage(&self, now: Timestamp) -> Result<TrainReport, StoreError> {
+        let started = std::time::Instant::now();
+        let mut tf = TermFrequencies::default();
+        let mut sample = Vec::with_capacity(TRAINING_SAMPLE.min(1 << 16));
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut seen: u64 = 0;
+        {
+            let mut conn = self.pool.acquire().await?;
+            let mut rows =
+                sqlx::query("SELECT person_id, form FROM match_records ORDER BY source_record_id").fetch(&mut *conn);
+            while let Some(row) = rows.try_next().await? {
+                let person: String = row.try_get("person_id")?;
+                let form: Vec<u8> = row.try_get("form")?;
+                let record = decode_form(self.codec.as_ref(), &person, &form)?;
+                tf.add(&record);
+                seen += 1;
+                if sample.len() < TRAINING_SAMPLE {
+                    sample.push(record);
+                } else {
+                    let j = rng.random_range(0..seen);
+                    if (j as usize) < TRAINING_SAMPLE {
+                        sample[j as usize] = record;
+                    }
+                }
+            }
+        }
+        let trained_on = sample.len() as u64;
+        let params = tokio::task::spawn_blocking(move || {
+            let mut params = train(&TrainingData::Dedupe(&sample), &TrainingOptions::default());
+            params.term_frequencies = tf;
+            params
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("training stopped: {e}")))?;
+        let mut tx = self.pool.begin().await?;
+        let saved = save_on(&mut tx, self, &params, ORIGIN_TRAINED, now).await?;
+        tx.commit().await?;
+        Ok(TrainReport {
+            model_id: saved.id,
+            records_seen: seen,
+            records_trained_on: trained_on,
+            prior: params.prior,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Trains when the active model is still the bootstrap and the store holds enough records.
+    pub async fn train_linkage_if_bootstrap(&self, now: Timestamp) -> Result<Option<TrainReport>, StoreError> {
+        let Some(active) = self.linkage_model().await? else { return Ok(None) };
+        if active.origin != ORIGIN_BOOTSTRAP {
+            return Ok(None);
+        }
+        let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM match_records").fetch_one(&self.pool).await?;
+        if records < AUTO_TRAIN_RECORDS {
+            return Ok(None);
+        }
+        self.train_linkage(now).await.map(Some)
+    }
+}

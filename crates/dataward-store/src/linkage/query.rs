@@ -1,0 +1,68 @@
+//! "Who is this?" against the store: the best person for a query record (a client's customer, a
+//! rights requester), its band and weight, and field by field what agreed — never a value.
+
+use std::collections::HashMap;
+
+use dataward_core::linkage::{Band, Blocker, FieldEvidence, MatchRecord, PersonId, best_match};
+use dataward_core::profile::LinkageThresholds;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::candidates::{candidate_persons, held_persons};
+use super::model::ensure_on;
+use crate::{Store, StoreError};
+
+/// The answer to a query. Holds no stored value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonMatch {
+    /// The person, only when the band is `link`: nothing may be disclosed on a weaker match.
+    pub person_id: Option<String>,
+    /// The best person when the band is `possible`, for review only.
+    pub possible_person_id: Option<String>,
+    pub band: Band,
+    pub weight: Option<f64>,
+    pub probability: Option<f64>,
+    pub fields: Vec<FieldEvidence>,
+    /// Another person also reached the link band, so the answer was downgraded.
+    pub ambiguous: bool,
+    /// The best person holds a record the query is incompatible with.
+    pub conflicting_record: bool,
+    /// Records compared.
+    pub compared: usize,
+}
+
+impl Store {
+    /// Finds the person `query` describes.
+    pub async fn match_person(
+        &self,
+        query: &MatchRecord,
+        thresholds: &LinkageThresholds,
+        now: Timestamp,
+    ) -> Result<PersonMatch, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let active = ensure_on(&mut conn, self, now).await?;
+        let model = active.model();
+        let blocker = Blocker::default();
+        let keys: Vec<i64> = blocker.keys(query).into_iter().map(|k| self.indexer.block_key(k)).collect();
+        let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
+        let held = held_persons(&mut conn, self.backend, self.codec.as_ref(), &persons).await?;
+        drop(conn);
+        let ids: HashMap<PersonId, &str> =
+            held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();
+        let candidates =
+            held.iter().enumerate().flat_map(|(i, h)| h.records.iter().map(move |(_, r)| (PersonId(i as u64), r)));
+        let m = best_match(&model, thresholds, query, candidates);
+        let name = |p: Option<PersonId>| p.and_then(|p| ids.get(&p)).map(|s| s.to_string());
+        Ok(PersonMatch {
+            person_id: if m.band == Band::Link { name(m.person) } else { None },
+            possible_person_id: if m.band == Band::Possible { name(m.person) } else { None },
+            band: m.band,
+            weight: m.weight,
+            probability: m.probability,
+            fields: m.fields,
+            ambiguous: m.ambiguous,
+            conflicting_record: m.conflicting_record,
+            compared: m.compared,
+        })
+    }
+}
