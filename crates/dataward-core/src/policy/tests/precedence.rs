@@ -64,9 +64,12 @@ fn decide_with(f: Faults, category: Category, purpose: Purpose) -> Decided {
     decide(&broker(), &request, &subject, &value)
 }
 
+/// Removes one fault; the reason expected before it is removed.
+type Step = (fn(&mut Faults), DenyReason);
+
 /// Removes faults in the given order; after each removal the reason must be the next one listed.
 /// With every fault removed (only registers that do not apply to the cell remain), `last` is given.
-fn assert_chain(category: Category, purpose: Purpose, chain: &[(fn(&mut Faults), DenyReason)], last: Decision) {
+fn assert_chain(category: Category, purpose: Purpose, chain: &[Step], last: Decision) {
     let mut faults = ALL_FAULTS;
     let first = decide_with(faults, category, purpose);
     let expected_failures: Vec<DenyReason> = chain.iter().map(|(_, r)| *r).collect();
