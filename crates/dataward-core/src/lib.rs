@@ -8,6 +8,7 @@
 //! - `record`: turning one mapped row into a clean record or a quarantine reason.
 //! - `quarantine`: the reason codes for rejected rows.
 //! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
+//! - `policy`: release decisions per value (allow on a basis, or deny with a reason code).
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
 //! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
 //!   incremental clustering, query matching).
@@ -22,6 +23,7 @@ pub mod keys;
 pub mod linkage;
 pub mod normalise;
 pub mod partner;
+pub mod policy;
 pub mod profile;
 pub mod quarantine;
 pub mod record;
