@@ -167,11 +167,17 @@ pub fn apply(request: &Request, event: Event, now: Timestamp) -> Result<Transiti
         }
         _ => return Err(not_allowed()),
     };
-    let entry = HistoryEntry { request: request.id(), at: now, from: Some(status), to: next.status, event: Some(event) };
+    let entry =
+        HistoryEntry { request: request.id(), at: now, from: Some(status), to: next.status, event: Some(event) };
     Ok(Transition { request: next, entry })
 }
 
-fn extension(request: &Request, months: u8, reason: &ExtensionReason, now: Timestamp) -> Result<Extension, TransitionError> {
+fn extension(
+    request: &Request,
+    months: u8,
+    reason: &ExtensionReason,
+    now: Timestamp,
+) -> Result<Extension, TransitionError> {
     if let Some(ext) = request.extension() {
         return Err(TransitionError::AlreadyExtended { extended_due: ext.extended_due });
     }
@@ -206,11 +212,9 @@ pub fn replay(
     received_at: Timestamp,
     events: impl IntoIterator<Item = (Event, Timestamp)>,
 ) -> Result<Request, TransitionError> {
-    events
-        .into_iter()
-        .try_fold(Request::receive(id, kind, period, received_at), |request, (event, at)| {
-            apply(&request, event, at).map(|t| t.request)
-        })
+    events.into_iter().try_fold(Request::receive(id, kind, period, received_at), |request, (event, at)| {
+        apply(&request, event, at).map(|t| t.request)
+    })
 }
 
 #[cfg(test)]
