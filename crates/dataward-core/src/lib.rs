@@ -9,6 +9,7 @@
 //! - `quarantine`: the reason codes for rejected rows.
 //! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
 //! - `policy`: release decisions per value (allow on a basis, or deny with a reason code).
+//! - `rights`: data-subject rights requests: kinds, state machine, deadlines, DRP view, queue order.
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
 //! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
 //!   incremental clustering, query matching).
@@ -27,4 +28,5 @@ pub mod policy;
 pub mod profile;
 pub mod quarantine;
 pub mod record;
+pub mod rights;
 pub mod taxonomy;
