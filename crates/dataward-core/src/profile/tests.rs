@@ -83,7 +83,8 @@ fn data_broker_matrix_is_exactly_the_reference_table() {
     assert_eq!(profile.rule_for(c::ADDRESS, p::MARKETING_POST).unwrap().conditions, vec![Condition::NotMpsRegistered]);
     assert_eq!(
         profile.rule_for(c::PHONE, p::MARKETING_LIVE_CALL).unwrap().conditions,
-        vec![Condition::NotTpsRegistered]
+        vec![Condition::NotTpsRegistered, Condition::NotCtpsRegistered],
+        "TPS as the notice says, and the Corporate TPS as PECR requires"
     );
     assert!(profile.rule_for(c::PHONE, p::TRACING).unwrap().conditions.is_empty());
     assert!(profile.prohibition_for(c::PHONE, p::MARKETING_SMS).is_some());
