@@ -46,8 +46,10 @@ pub struct Problem {
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("a valid partner API key is required (Authorization: Bearer <key>)")]
+    #[error("a valid API key is required (Authorization: Bearer <key>)")]
     Unauthorized,
+    #[error("{detail}")]
+    PurposeRefused { code: &'static str, detail: String },
     #[error("{0}")]
     PartnerWithdrawn(String),
     #[error("{0}")]
@@ -86,7 +88,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::PartnerWithdrawn(_) => StatusCode::FORBIDDEN,
+            AppError::PartnerWithdrawn(_) | AppError::PurposeRefused { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::InvalidRequest(_) | AppError::UnreadableFile(_) => StatusCode::BAD_REQUEST,
@@ -106,6 +108,7 @@ impl AppError {
         match self {
             AppError::Unauthorized => ("unauthorized", "Unauthorized"),
             AppError::PartnerWithdrawn(_) => ("partner-withdrawn", "Partner withdrawn"),
+            AppError::PurposeRefused { code, .. } => (code, "Purpose refused"),
             AppError::NotFound(_) => ("not-found", "Not found"),
             AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             AppError::InvalidRequest(_) => ("invalid-request", "Invalid request"),

@@ -22,12 +22,15 @@ use std::sync::Arc;
 use axum::{Extension, Router};
 
 pub mod auth;
+pub mod client_api;
+pub mod client_auth;
 pub mod config;
 pub mod error;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod partner_files;
+pub mod release;
 pub mod spool;
 pub mod state;
 
@@ -47,6 +50,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(health::router())
         .merge(openapi::router())
         .merge(partner_files::router())
+        .merge(client_api::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(Extension(Arc::new(config)));

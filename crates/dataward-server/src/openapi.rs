@@ -8,13 +8,17 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::client_api::{self, Explanation, Sources, SubjectRequest};
 use crate::error::Problem;
 use crate::health::{self, Health, Version};
 use crate::partner_files::{self, Batch, BatchList, QuarantineReport, QuarantinedRow, UploadMode, UploadSummary};
+use crate::release::{FieldCheck, ReleasedValue, Subject, TraceAnswer, VerifyAnswer, Withheld};
 use crate::state::AppState;
 
 /// The name of the bearer security scheme partners authenticate with.
 pub const PARTNER_KEY_SCHEME: &str = "partner_key";
+/// The name of the bearer security scheme clients authenticate with.
+pub const CLIENT_KEY_SCHEME: &str = "client_key";
 
 /// The API description.
 #[derive(OpenApi)]
@@ -30,12 +34,18 @@ pub const PARTNER_KEY_SCHEME: &str = "partner_key";
         partner_files::upload,
         partner_files::list_batches,
         partner_files::batch_quarantine,
+        client_api::verify,
+        client_api::trace,
+        client_api::explain,
+        client_api::sources,
     ),
-    components(schemas(Problem, Health, Version, UploadMode, UploadSummary, Batch, BatchList, QuarantinedRow, QuarantineReport)),
+    components(schemas(Problem, Health, Version, UploadMode, UploadSummary, Batch, BatchList, QuarantinedRow, QuarantineReport,
+        SubjectRequest, Subject, VerifyAnswer, FieldCheck, TraceAnswer, ReleasedValue, Withheld, Explanation, Sources)),
     modifiers(&BearerScheme),
     tags(
         (name = "service", description = "Health, version and this document"),
         (name = "partner", description = "Partners send their files and read back what happened to them"),
+        (name = "client", description = "Clients verify and trace persons for a contracted purpose; every release is in the ledger"),
     )
 )]
 pub struct ApiDoc;
@@ -52,6 +62,12 @@ impl Modify for BearerScheme {
             .description(Some("A partner API key, issued once when the partner is registered"))
             .build();
         components.add_security_scheme(PARTNER_KEY_SCHEME, SecurityScheme::Http(scheme));
+        let client = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("dwc_<12 hex>_<48 hex>")
+            .description(Some("A client API key, issued once when the client is registered"))
+            .build();
+        components.add_security_scheme(CLIENT_KEY_SCHEME, SecurityScheme::Http(client));
     }
 }
 

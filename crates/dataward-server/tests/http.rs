@@ -19,6 +19,9 @@ use dataward_store::{Backend, Store};
 use serde_json::Value;
 use tower::ServiceExt;
 
+#[path = "http/client_api.rs"]
+mod client_api;
+
 const NOW: &str = "2026-11-23T10:00:00Z";
 const PROBLEMS: &str = "https://dataward.dev/problems/";
 

@@ -8,6 +8,8 @@
 //! - `ingest_tx`: one partner file as one atomic batch (records, values, quarantine), linked into persons.
 //! - `linkage`: identity resolution against the store (matching forms, blocking keys, the
 //!   model, merges and splits, queries, reviews).
+//! - `release`: values with provenance for the policy, and the atomic record of a client
+//!   request (decisions and disclosure ledger).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
@@ -26,6 +28,7 @@ pub mod linkage;
 mod lookup;
 pub mod partners;
 pub mod reads;
+pub mod release;
 mod sql;
 pub mod store;
 pub mod testing;

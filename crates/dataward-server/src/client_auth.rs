@@ -1,0 +1,58 @@
+//! Client authentication: `Authorization: Bearer dwc_...` checked against the store.
+//!
+//! Argon2 verification is deliberately slow (tens of milliseconds), too slow to pay on every
+//! call of an API answered in milliseconds. A key that verified is remembered for
+//! [`CACHE_TTL`] under its SHA-256 digest (never the key itself), so a client's next calls skip
+//! Argon2; a key revoked in the store stops working within that time. Wrong keys are never
+//! cached and always cost a full verification.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use dataward_store::clients::Client;
+use sha2::{Digest, Sha256};
+
+use crate::auth::bearer_token;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// How long a verified key is trusted without asking the store again.
+pub const CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// The client whose API key authenticated this request.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedClient(pub Client);
+
+type Cache = Mutex<HashMap<[u8; 32], (Client, Instant)>>;
+
+static VERIFIED: LazyLock<Cache> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+impl FromRequestParts<AppState> for AuthenticatedClient {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let key = bearer_token(&parts.headers).ok_or(AppError::Unauthorized)?.to_owned();
+        if !key.starts_with("dwc_") {
+            return Err(AppError::Unauthorized);
+        }
+        let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+        if let Some((client, at)) = VERIFIED.lock().expect("cache lock").get(&digest)
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(AuthenticatedClient(client.clone()));
+        }
+        let store = state.store.clone();
+        let runtime = tokio::runtime::Handle::current();
+        let found = tokio::task::spawn_blocking(move || runtime.block_on(store.client_by_key(&key)))
+            .await
+            .map_err(AppError::internal)??;
+        let client = found.ok_or(AppError::Unauthorized)?;
+        let mut cache = VERIFIED.lock().expect("cache lock");
+        cache.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
+        cache.insert(digest, (client.clone(), Instant::now()));
+        Ok(AuthenticatedClient(client))
+    }
+}

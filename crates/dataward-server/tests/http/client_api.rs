@@ -1,0 +1,154 @@
+//! The client API: purposes checked against the contract, verify without values, trace with
+//! sources and reason codes, the ledger written for every release, explain, and one client never
+//! seeing another's requests.
+
+use dataward_core::taxonomy::purposes;
+use dataward_store::release::LedgerFilter;
+
+use super::*;
+
+/// Jane as a partner holds her (line 2), and a stranger (line 3).
+const JANE: &str = "first_name,surname,dob,email,mobile,address_1,town,postcode\n\
+                    Jane,Whitfield,1984-07-21,jane.whitfield@example.com,07700 900461,12 Oak Road,Leeds,LS6 2AB\n\
+                    Omar,Haddad,1990-01-01,omar@example.net,07700 900777,3 Elm Close,York,YO1 7HH\n";
+
+fn jane_query(purpose: &str) -> String {
+    serde_json::json!({
+        "purpose": purpose,
+        "subject": {
+            "first_name": "Jane", "surname": "Whitfield", "date_of_birth": "21/07/1984",
+            "address_lines": ["12 Oak Rd"], "postcode": "LS6 2AB"
+        }
+    })
+    .to_string()
+}
+
+fn post_json(uri: &str, key: &str, body: String) -> Request<Body> {
+    Request::post(uri)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn add_client(store: &Store, name: &str, contracted: &[dataward_core::taxonomy::Purpose]) -> String {
+    let (_, key) = store.add_client(name, contracted, NOW.parse().unwrap()).await.unwrap();
+    key.reveal().to_string()
+}
+
+async fn loaded(backend: Backend) -> Server {
+    let s = server(backend).await;
+    let answer = call(&s.app, csv_upload(&s.key, "", JANE)).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&answer.body));
+    s
+}
+
+#[tokio::test]
+async fn a_purpose_outside_the_clients_contract_is_a_403_problem_and_nothing_is_recorded() {
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let key = add_client(&s.store, "verify-only", &[purposes::IDENTITY_VERIFICATION]).await;
+        let answer = call(&s.app, post_json("/v1/client/trace", &key, jane_query("tracing"))).await;
+        answer.problem(StatusCode::FORBIDDEN, "purpose-not-contracted");
+        let unknown = call(&s.app, post_json("/v1/client/trace", &key, jane_query("curiosity"))).await;
+        unknown.problem(StatusCode::BAD_REQUEST, "invalid-request");
+        let partner_key =
+            call(&s.app, post_json("/v1/client/verify", &s.key, jane_query("identity_verification"))).await;
+        partner_key.problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        assert!(s.store.ledger(&LedgerFilter::default()).await.unwrap().is_empty(), "{:?}", s.backend);
+    }
+}
+
+#[tokio::test]
+async fn verify_answers_field_by_field_without_returning_any_stored_value() {
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let key = add_client(&s.store, "bank", &[purposes::IDENTITY_VERIFICATION]).await;
+        let answer = call(&s.app, post_json("/v1/client/verify", &key, jane_query("identity_verification"))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+        let v = answer.json();
+        assert_eq!(v["band"], "link", "{:?}: {v}", s.backend);
+        assert_eq!(v["request_id"], answer.header("x-request-id"));
+        let outcome =
+            |f: &str| v["fields"].as_array().unwrap().iter().find(|x| x["field"] == f).unwrap()["outcome"].clone();
+        assert_eq!(outcome("date_of_birth"), "agree");
+        assert_eq!(outcome("email"), "missing");
+        let text = String::from_utf8_lossy(&answer.body);
+        for secret in ["jane.whitfield", "07700", "Leeds"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let ledger = s.store.ledger(&LedgerFilter::default()).await.unwrap();
+        assert!(!ledger.is_empty() && ledger.iter().all(|l| l.disclosure == "confirmation" && l.client == "bank"));
+        let stranger = serde_json::json!({
+            "purpose": "identity_verification",
+            "subject": { "first_name": "Nobody", "surname": "Known", "date_of_birth": "2001-02-03" }
+        });
+        let none = call(&s.app, post_json("/v1/client/verify", &key, stranger.to_string())).await.json();
+        assert_eq!((none["band"].as_str(), none["fields"].as_array().map(Vec::len)), (Some("no_match"), Some(0)));
+    }
+}
+
+#[tokio::test]
+async fn trace_releases_allowed_values_with_sources_withholds_the_rest_and_writes_the_ledger() {
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let key = add_client(&s.store, "collector", &[purposes::DEBT_RECOVERY]).await;
+        let answer = call(&s.app, post_json("/v1/client/trace", &key, jane_query("debt_recovery"))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+        let t = answer.json();
+        assert_eq!(t["band"], "link", "{t}");
+        let values = t["values"].as_array().unwrap();
+        let value_of = |field: &str| values.iter().find(|v| v["field"] == field).map(|v| v["value"].clone());
+        assert_eq!(value_of("email"), Some("jane.whitfield@example.com".into()), "{t}");
+        assert!(
+            value_of("mobile").is_some() && value_of("postcode").is_some() && value_of("first_name").is_some(),
+            "{t}"
+        );
+        assert!(values.iter().all(|v| v["source_partner"] == "competition-co" && v["basis"] == "legitimate_interests"));
+        // Date of birth is not released for debt recovery: a reason code, never the value.
+        assert_eq!(value_of("date_of_birth"), None);
+        let withheld = t["withheld"].as_array().unwrap();
+        assert!(
+            withheld.iter().any(|w| w["field"] == "date_of_birth" && w["reason"] == "purpose_not_permitted"),
+            "{t}"
+        );
+        assert!(!String::from_utf8_lossy(&answer.body).contains("1984"));
+
+        let request_id = t["request_id"].as_str().unwrap().to_string();
+        let ledger =
+            s.store.ledger(&LedgerFilter { request_id: Some(request_id.clone()), ..Default::default() }).await.unwrap();
+        assert_eq!(ledger.len(), values.len(), "{:?}: one ledger row per released value", s.backend);
+        assert!(ledger.iter().all(|l| l.purpose == "debt_recovery" && l.partner == "competition-co"));
+
+        let explained = call(&s.app, get(&format!("/v1/client/requests/{request_id}"), Some(&key))).await.json();
+        let decisions = explained["decisions"].as_array().unwrap();
+        assert!(decisions.iter().any(|d| d["field"] == "date_of_birth" && d["reason"] == "purpose_not_permitted"));
+        assert!(decisions.iter().any(|d| d["field"] == "email" && d["decision"] == "allow"));
+        let sources = call(&s.app, get(&format!("/v1/client/requests/{request_id}/sources"), Some(&key))).await.json();
+        assert_eq!(sources["partners"], serde_json::json!(["competition-co"]));
+
+        // Another client sees nothing of it.
+        let other = add_client(&s.store, "rival", &[purposes::DEBT_RECOVERY]).await;
+        let peek = call(&s.app, get(&format!("/v1/client/requests/{request_id}"), Some(&other))).await;
+        peek.problem(StatusCode::NOT_FOUND, "not-found");
+        let peek = call(&s.app, get(&format!("/v1/client/requests/{request_id}/sources"), Some(&other))).await;
+        peek.problem(StatusCode::NOT_FOUND, "not-found");
+    }
+}
+
+#[tokio::test]
+async fn a_possible_match_discloses_nothing() {
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let key = add_client(&s.store, "collector", &[purposes::TRACING]).await;
+        // Name and date of birth only: not enough to be sure in a large base.
+        let vague = serde_json::json!({
+            "purpose": "tracing",
+            "subject": { "first_name": "Jane", "surname": "Whitfield", "date_of_birth": "1984-07-21" }
+        });
+        let t = call(&s.app, post_json("/v1/client/trace", &key, vague.to_string())).await.json();
+        assert_ne!(t["band"], "link", "{t}");
+        assert!(t["values"].as_array().unwrap().is_empty() && t["withheld"].as_array().unwrap().is_empty());
+        assert!(s.store.ledger(&LedgerFilter::default()).await.unwrap().is_empty());
+    }
+}

@@ -1,0 +1,289 @@
+//! Release: the values a person's records hold with the facts the policy needs about each, and
+//! the atomic record of a client request — its decisions and its disclosure-ledger rows — written
+//! before any value leaves.
+
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::sql::{Val, insert_rows, placeholder_list};
+use crate::{Store, StoreError};
+
+/// A value that could be released, with its provenance. Holds personal data: `Debug` redacts.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub source_record_id: String,
+    pub partner_id: String,
+    pub partner: String,
+    pub partner_status: String,
+    /// The partner captured consent to email marketing with this record.
+    pub email_consent: bool,
+    pub collected_on: Option<String>,
+    pub received_at: String,
+    pub field: String,
+    pub category: String,
+    pub value: String,
+}
+
+impl std::fmt::Debug for Candidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Candidate({} from {}, <redacted>)", self.field, self.partner)
+    }
+}
+
+/// One value's decision as kept for `explain` (no value).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct DecisionRecord {
+    pub field: String,
+    pub category: String,
+    pub source_record_id: String,
+    pub partner: String,
+    /// `allow` or `deny`.
+    pub decision: String,
+    pub basis: Option<String>,
+    pub reason: Option<String>,
+    /// Each check and its outcome, in precedence order.
+    pub checks: serde_json::Value,
+}
+
+/// One ledger row to write.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disclosure {
+    pub basis: String,
+    pub category: String,
+    pub field: String,
+    /// `value` or `confirmation`.
+    pub disclosure: &'static str,
+    pub source_record_id: String,
+    pub partner_id: String,
+}
+
+/// A client request as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestRecord {
+    pub id: String,
+    pub client_id: String,
+    pub kind: String,
+    pub purpose: String,
+    pub at: String,
+    pub person_id: Option<String>,
+    pub band: String,
+}
+
+/// A ledger row as read back (with the names of the client and partner).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerEntry {
+    pub request_id: String,
+    pub client: String,
+    pub purpose: String,
+    pub basis: String,
+    pub person_id: String,
+    pub category: String,
+    pub field: String,
+    pub disclosure: String,
+    pub partner: String,
+    pub at: String,
+}
+
+/// Which ledger rows to read. Empty filters match everything.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerFilter {
+    pub person_id: Option<String>,
+    pub client_id: Option<String>,
+    pub partner_id: Option<String>,
+    pub request_id: Option<String>,
+    /// RFC 3339 bounds on the time, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Store {
+    /// Every value of a person with its provenance.
+    pub async fn release_candidates(&self, person_id: &str) -> Result<Vec<Candidate>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.source_record_id, s.partner_id, p.name AS partner, p.status, s.email_consent, s.collected_on,
+                    s.received_at, v.field, v.category, v.value
+             FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
+             WHERE v.person_id = $1 ORDER BY s.received_at DESC, v.source_record_id, v.field",
+        )
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let stored: Vec<u8> = r.try_get("value")?;
+                Ok(Candidate {
+                    source_record_id: r.try_get("source_record_id")?,
+                    partner_id: r.try_get("partner_id")?,
+                    partner: r.try_get("partner")?,
+                    partner_status: r.try_get("status")?,
+                    email_consent: r.try_get::<i64, _>("email_consent")? != 0,
+                    collected_on: r.try_get("collected_on")?,
+                    received_at: r.try_get("received_at")?,
+                    field: r.try_get("field")?,
+                    category: r.try_get("category")?,
+                    value: self.codec.decode(person_id, &stored)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a client request with its decisions and its ledger rows in one transaction. The
+    /// caller releases values only after this returns `Ok`.
+    pub async fn record_release(
+        &self,
+        request: &RequestRecord,
+        decisions: &[DecisionRecord],
+        disclosures: &[Disclosure],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let decisions_json = serde_json::to_string(decisions).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO client_requests (id, client_id, kind, purpose, at, person_id, band, decisions)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&request.id)
+        .bind(&request.client_id)
+        .bind(&request.kind)
+        .bind(&request.purpose)
+        .bind(&request.at)
+        .bind(&request.person_id)
+        .bind(&request.band)
+        .bind(decisions_json)
+        .execute(&mut *tx)
+        .await?;
+        if !disclosures.is_empty() {
+            let person = request
+                .person_id
+                .clone()
+                .ok_or_else(|| StoreError::Corrupt("a disclosure needs the person it is about".into()))?;
+            let rows = disclosures
+                .iter()
+                .map(|d| {
+                    vec![
+                        Val::Text(request.id.clone()),
+                        Val::Text(request.client_id.clone()),
+                        Val::Text(request.purpose.clone()),
+                        Val::Text(d.basis.clone()),
+                        Val::Text(person.clone()),
+                        Val::Text(d.category.clone()),
+                        Val::Text(d.field.clone()),
+                        Val::Text(d.disclosure.to_string()),
+                        Val::Text(d.source_record_id.clone()),
+                        Val::Text(d.partner_id.clone()),
+                        Val::Text(request.at.clone()),
+                    ]
+                })
+                .collect();
+            insert_rows(
+                self.backend,
+                &mut tx,
+                "disclosures",
+                &[
+                    "request_id",
+                    "client_id",
+                    "purpose",
+                    "basis",
+                    "person_id",
+                    "category",
+                    "field",
+                    "disclosure",
+                    "source_record_id",
+                    "partner_id",
+                    "at",
+                ],
+                rows,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ledger rows matching `filter`, oldest first.
+    pub async fn ledger(&self, filter: &LedgerFilter) -> Result<Vec<LedgerEntry>, StoreError> {
+        let mut clauses = Vec::new();
+        let mut binds = Vec::new();
+        for (column, value, op) in [
+            ("d.person_id", &filter.person_id, "="),
+            ("d.client_id", &filter.client_id, "="),
+            ("d.partner_id", &filter.partner_id, "="),
+            ("d.request_id", &filter.request_id, "="),
+            ("d.at", &filter.from, ">="),
+            ("d.at", &filter.to, "<="),
+        ] {
+            if let Some(v) = value {
+                clauses.push(format!("{column} {op} {}", placeholder_list(self.backend, binds.len() + 1, 1)));
+                binds.push(v.clone());
+            }
+        }
+        let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let sql = format!(
+            "SELECT d.request_id, c.name AS client, d.purpose, d.basis, d.person_id, d.category, d.field, d.disclosure,
+                    p.name AS partner, d.at
+             FROM disclosures d JOIN clients c ON c.id = d.client_id JOIN partners p ON p.id = d.partner_id
+             {filter_sql} ORDER BY d.at, d.request_id, d.field"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LedgerEntry {
+                    request_id: r.try_get("request_id")?,
+                    client: r.try_get("client")?,
+                    purpose: r.try_get("purpose")?,
+                    basis: r.try_get("basis")?,
+                    person_id: r.try_get("person_id")?,
+                    category: r.try_get("category")?,
+                    field: r.try_get("field")?,
+                    disclosure: r.try_get("disclosure")?,
+                    partner: r.try_get("partner")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A past request and every decision made for it; `client_id` limits it to that client's own.
+    pub async fn explain_request(
+        &self,
+        request_id: &str,
+        client_id: Option<&str>,
+    ) -> Result<Option<(RequestRecord, Vec<DecisionRecord>)>, StoreError> {
+        let row = sqlx::query("SELECT * FROM client_requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let record = RequestRecord {
+            id: r.try_get("id")?,
+            client_id: r.try_get("client_id")?,
+            kind: r.try_get("kind")?,
+            purpose: r.try_get("purpose")?,
+            at: r.try_get("at")?,
+            person_id: r.try_get("person_id")?,
+            band: r.try_get("band")?,
+        };
+        if client_id.is_some_and(|c| c != record.client_id) {
+            return Ok(None);
+        }
+        let json: String = r.try_get("decisions")?;
+        let decisions = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some((record, decisions)))
+    }
+
+    /// The partners whose data went to `client_id` in one of its requests ("source audit").
+    pub async fn request_sources(&self, request_id: &str, client_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT p.name FROM disclosures d JOIN partners p ON p.id = d.partner_id
+             WHERE d.request_id = $1 AND d.client_id = $2 ORDER BY p.name",
+        )
+        .bind(request_id)
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+    }
+}
