@@ -180,7 +180,7 @@ fn decision_record(c: &Candidate, d: &Decided) -> DecisionRecord {
         decision: decision.to_string(),
         basis,
         reason,
-        checks: serde_json::to_value(&d.trace).unwrap_or_default(),
+        checks: serde_json::to_value(d.trace).unwrap_or_default(),
     }
 }
 
