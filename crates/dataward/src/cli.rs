@@ -60,12 +60,44 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write a deterministic synthetic population as three partner files.
     Generate(GenerateArgs),
+    /// The disclosure ledger: what was released to whom, from which partner, when.
+    Ledger(LedgerArgs),
+    /// Why each value of a past client request was released or withheld.
+    Explain {
+        request_id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Identity resolution: the model, training, the review queue, a person's history.
     #[command(subcommand)]
     Linkage(LinkageCommand),
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// Only disclosures about this person (id).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Only disclosures to this client (name).
+    #[arg(long)]
+    pub client: Option<String>,
+    /// Only disclosures of this partner's data (name).
+    #[arg(long)]
+    pub partner: Option<String>,
+    /// Only this request.
+    #[arg(long)]
+    pub request: Option<String>,
+    /// From this time (RFC 3339, inclusive).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to this time (RFC 3339, inclusive).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod bench_linkage;
 mod clients;
 mod demo;
 mod ingest;
+mod ledger;
 mod linkage;
 mod partners;
 mod profile;
@@ -31,6 +32,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{summary}");
             Ok(())
         }
+        Command::Ledger(args) => ledger::run(global, args).await,
+        Command::Explain { request_id, json } => ledger::explain(global, &request_id, json).await,
         Command::Linkage(cmd) => linkage::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
