@@ -8,6 +8,7 @@
 //! - `record`: turning one mapped row into a clean record or a quarantine reason.
 //! - `quarantine`: the reason codes for rejected rows.
 //! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
+//! - `screening`: preference registers (TPS, CTPS, MPS), the suppression list, list screening.
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
 //! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
 //!   incremental clustering, query matching).
@@ -25,4 +26,5 @@ pub mod partner;
 pub mod profile;
 pub mod quarantine;
 pub mod record;
+pub mod screening;
 pub mod taxonomy;
