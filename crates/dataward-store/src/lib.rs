@@ -7,6 +7,8 @@
 //! - `partners`, `clients`: the sources and recipients of data.
 //! - `ingest_tx`: one partner file as one atomic batch (records, values, keys, quarantine).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
+//! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
+//! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
 //! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
@@ -23,8 +25,10 @@ pub mod ingest_tx;
 mod lookup;
 pub mod partners;
 pub mod reads;
+pub mod registers;
 mod sql;
 pub mod store;
+pub mod suppressions;
 pub mod testing;
 
 pub use error::StoreError;
