@@ -130,6 +130,16 @@ impl<'i> RegisterParser<'i> {
         }
     }
 
+    /// Counts a record the caller could not even split into fields (bad encoding, broken
+    /// quoting) as read and rejected, with the caller's reason.
+    pub fn unreadable(&mut self, line: u64, reason: &str) {
+        self.report.read += 1;
+        self.report.rejected += 1;
+        if self.report.first_rejections.len() < MAX_LISTED_REJECTIONS {
+            self.report.first_rejections.push(Rejection { line, reason: reason.to_string() });
+        }
+    }
+
     /// The counts so far.
     pub fn report(&self) -> &LoadReport {
         &self.report

@@ -3,12 +3,15 @@
 mod batches;
 mod bench;
 mod bench_linkage;
+mod bench_screen;
 mod clients;
 mod demo;
 mod ingest;
 mod partners;
 mod profile;
+mod register;
 mod serve;
+mod suppress;
 
 use anyhow::Result;
 
@@ -30,6 +33,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{summary}");
             Ok(())
         }
+        Command::Register(cmd) => register::run(global, cmd).await,
+        Command::Suppress(cmd) => suppress::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
 }
