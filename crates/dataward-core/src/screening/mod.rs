@@ -4,7 +4,7 @@
 //! Layout:
 //! - `vocabulary`: register kinds, load modes, identifier kinds, suppression reasons and scopes.
 //! - `keys`: the normalised screening key of a phone, email or name + address, and its digest.
-//! - `entries`, `parser`: register file formats, line by line, with counted rejections.
+//! - `fields`, `entries`, `parser`: register file formats, line by line, with counted rejections.
 //! - `set`: `ScreeningSet`, the compact in-memory set of 64-bit digest prefixes.
 //! - `suppression`: `SuppressionIndex`, the suppression list with reasons and scopes.
 //! - `screen`: `Screener::screen(row) -> Vec<Hit>` for a client's list row.
@@ -13,6 +13,7 @@
 //! kept; clear identifiers exist only while a line or row is being normalised.
 
 pub mod entries;
+pub mod fields;
 pub mod keys;
 pub mod parser;
 pub mod screen;
@@ -21,6 +22,7 @@ pub mod suppression;
 pub mod vocabulary;
 
 pub use entries::{Action, EntryError};
+pub use fields::{UnclosedQuote, split_line};
 pub use keys::{NameAddressError, email_key, name_address_key, phone_key};
 pub use parser::{Change, HeaderError, LoadReport, RegisterParser, Rejection};
 pub use screen::{Hit, HitReason, HitSource, ListRow, NameAddress, RowKeys, Screener};

@@ -2,11 +2,11 @@
 //! store holds. Output carries counts, line numbers and reasons, never a number or a name.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use dataward_core::screening::{LoadMode, LoadReport, RegisterKind, RegisterParser};
+use dataward_core::screening::{LoadMode, LoadReport, RegisterKind, RegisterParser, split_line};
 use dataward_store::Store;
 use dataward_store::registers::RegisterLoad;
 use serde::Serialize;
@@ -70,33 +70,35 @@ pub async fn load_file(
 ) -> Result<(LoadReport, RegisterLoad)> {
     let sha256 = file_sha256(path)?;
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::new(file));
+    let mut reader = BufReader::new(file);
     let indexer = store.indexer().clone();
     let mut parser = RegisterParser::new(kind, mode, &indexer);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let now = config::now()?;
     let mut tx = store.begin_register_load(kind, mode, &name, now).await?;
     let mut changes = Vec::with_capacity(FLUSH_EVERY);
-    let mut record = csv::ByteRecord::new();
+    let mut buf = Vec::new();
+    let mut line = 0u64;
     loop {
-        let line = reader.position().line() + 1;
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line());
-                let fields: Result<Vec<&str>, _> = record.iter().map(std::str::from_utf8).collect();
-                match fields {
-                    Ok(fields) => {
-                        let change = parser.record(line, &fields).with_context(|| format!("{}", path.display()))?;
-                        changes.extend(change);
-                    }
-                    Err(_) => parser.unreadable(line, "the line is not valid UTF-8"),
-                }
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).with_context(|| format!("reading {}", path.display()))? == 0 {
+            break;
+        }
+        line += 1;
+        let text = match std::str::from_utf8(&buf) {
+            Ok(text) => text.trim_end_matches(['\n', '\r']),
+            Err(_) => {
+                parser.unreadable(line, "the line is not valid UTF-8");
+                continue;
             }
-            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
-                return Err(e).with_context(|| format!("reading {}", path.display()));
+        };
+        match split_line(text) {
+            Ok(fields) => {
+                let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+                let change = parser.record(line, &fields).with_context(|| path.display().to_string())?;
+                changes.extend(change);
             }
-            Err(_) => parser.unreadable(line, "the line is not readable as CSV (unbalanced quotes?)"),
+            Err(e) => parser.unreadable(line, &e.to_string()),
         }
         if changes.len() >= FLUSH_EVERY {
             tx.apply(&changes).await?;
