@@ -162,9 +162,8 @@ impl Store {
     pub async fn screening_set(&self, kind: RegisterKind) -> Result<ScreeningSet, StoreError> {
         let expected = self.register_entry_count(kind).await?;
         let mut prefixes = Vec::with_capacity(expected as usize);
-        let mut rows = sqlx::query("SELECT digest FROM register_entries WHERE kind = $1")
-            .bind(kind.as_str())
-            .fetch(&self.pool);
+        let mut rows =
+            sqlx::query("SELECT digest FROM register_entries WHERE kind = $1").bind(kind.as_str()).fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {
             let bytes: Vec<u8> = row.try_get(0)?;
             let digest: Digest =
@@ -248,7 +247,8 @@ impl RegisterLoadTx {
 
     async fn remove(&mut self, digests: &[Digest]) -> Result<(), StoreError> {
         let (prefix, source) = unpacked(self.backend, 2, 3);
-        let sql = format!("{prefix}DELETE FROM register_entries WHERE kind = $1 AND digest IN (SELECT u.d FROM {source})");
+        let sql =
+            format!("{prefix}DELETE FROM register_entries WHERE kind = $1 AND digest IN (SELECT u.d FROM {source})");
         let done = sqlx::query(AssertSqlSafe(sql))
             .bind(self.kind.as_str())
             .bind(pack(digests))

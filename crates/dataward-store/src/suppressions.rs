@@ -66,7 +66,11 @@ fn from_row(row: &AnyRow) -> Result<(Suppression, Digest), StoreError> {
 impl Store {
     /// Adds a suppression; returns it and whether it is new (`false`: it was already held, and
     /// the earlier entry is returned).
-    pub async fn add_suppression(&self, new: &NewSuppression, now: Timestamp) -> Result<(Suppression, bool), StoreError> {
+    pub async fn add_suppression(
+        &self,
+        new: &NewSuppression,
+        now: Timestamp,
+    ) -> Result<(Suppression, bool), StoreError> {
         let inserted = sqlx::query(
             "INSERT INTO suppressions (id, digest, identifier_kind, reason, scope, person_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -59,9 +59,8 @@ pub enum EntryError {
 
 /// The screening key (E.164) of a TPS or CTPS number.
 pub fn register_number(text: &str) -> Result<String, EntryError> {
-    let allowed = |(i, c): (usize, char)| {
-        c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0)
-    };
+    let allowed =
+        |(i, c): (usize, char)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0);
     if !text.trim().char_indices().all(allowed) {
         return Err(EntryError::InvalidCharacters);
     }
@@ -107,10 +106,7 @@ impl MpsColumns {
             .map(|h| h.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase())
             .collect();
         let find = |aliases: &[&str], what: &'static str| {
-            aliases
-                .iter()
-                .find_map(|a| names.iter().position(|n| n == a))
-                .ok_or(MissingColumn(what))
+            aliases.iter().find_map(|a| names.iter().position(|n| n == a)).ok_or(MissingColumn(what))
         };
         Ok(MpsColumns {
             action: if delta { Some(find(ACTION, "action")?) } else { None },
@@ -173,10 +169,7 @@ mod tests {
     #[test]
     fn an_mps_header_without_a_postcode_or_a_delta_without_action_is_refused() {
         assert_eq!(MpsColumns::from_header(&["surname", "address_1"], false), Err(MissingColumn("postcode")));
-        assert_eq!(
-            MpsColumns::from_header(&["surname", "address_1", "postcode"], true),
-            Err(MissingColumn("action"))
-        );
+        assert_eq!(MpsColumns::from_header(&["surname", "address_1", "postcode"], true), Err(MissingColumn("action")));
     }
 
     #[test]

@@ -106,7 +106,8 @@ impl<'i> RegisterParser<'i> {
                 number_line(fields, self.delta)
             }
             State::MpsStart => {
-                let columns = MpsColumns::from_header(fields, self.delta).map_err(|error| HeaderError { line, error })?;
+                let columns =
+                    MpsColumns::from_header(fields, self.delta).map_err(|error| HeaderError { line, error })?;
                 self.report.header = true;
                 self.state = State::Mps(columns);
                 return Ok(None);
@@ -229,13 +230,13 @@ mod tests {
         let ix = indexer();
         let mut p = RegisterParser::new(RegisterKind::Mps, LoadMode::Full, &ix);
         let changes = feed(&mut p, &["surname,address_1,postcode", "Smith,12 High St,LS1 4AP", "Jones,,LS1 4AP"]);
-        assert_eq!(changes, [Change {
-            action: Action::Add,
-            digest: key_digest(&ix, IdentifierKind::NameAddress, "smith|LS1 4AP|12")
-        }]);
-        assert_eq!(p.report().first_rejections[0], Rejection {
-            line: 3,
-            reason: "first address line is missing".into()
-        });
+        assert_eq!(
+            changes,
+            [Change { action: Action::Add, digest: key_digest(&ix, IdentifierKind::NameAddress, "smith|LS1 4AP|12") }]
+        );
+        assert_eq!(
+            p.report().first_rejections[0],
+            Rejection { line: 3, reason: "first address line is missing".into() }
+        );
     }
 }

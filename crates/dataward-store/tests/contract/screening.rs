@@ -133,10 +133,13 @@ async fn suppressions_are_kept_once_listed_without_values_and_screen_rows() {
         let shown = serde_json::to_string(&listed).unwrap();
         assert!(!shown.contains("jane"), "{shown}");
 
-        load(&t.store, RegisterKind::Tps, LoadMode::Full, &[Change {
-            action: Action::Add,
-            digest: digest(&ix, IdentifierKind::Phone, "+441632960123"),
-        }], 4)
+        load(
+            &t.store,
+            RegisterKind::Tps,
+            LoadMode::Full,
+            &[Change { action: Action::Add, digest: digest(&ix, IdentifierKind::Phone, "+441632960123") }],
+            4,
+        )
         .await;
         let screener = t.store.screener().await.unwrap();
         let phones = ["01632 960123"];

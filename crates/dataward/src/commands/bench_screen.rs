@@ -123,8 +123,7 @@ fn generate(rows: u64, seed: u64, ix: &Indexer) -> Result<Generated> {
         canonical.push(keys);
         lines.push(format!("{phone}\t{email}\t{surname}\t{house} {street} Street\t{}", postcode.to_lowercase()));
     }
-    let sets: Vec<HashSet<u64>> =
-        planted.iter().chain([&suppressed]).map(|p| p.iter().copied().collect()).collect();
+    let sets: Vec<HashSet<u64>> = planted.iter().chain([&suppressed]).map(|p| p.iter().copied().collect()).collect();
     let mut truth = Tally::default();
     for [phone, email, name_address] in canonical {
         let row = Tally {
@@ -196,7 +195,8 @@ pub fn run(_global: &Global, args: BenchScreenArgs) -> Result<()> {
     screener.set_register(RegisterKind::Ctps, filled(ctps, size / 20, &mut rng));
     screener.set_register(RegisterKind::Mps, filled(mps, size / 4, &mut rng));
     let mut index = SuppressionIndex::new();
-    let entry = SuppressionEntry { identifier: IdentifierKind::Email, reason: SuppressionReason::OptOut, scope: Scope::All };
+    let entry =
+        SuppressionEntry { identifier: IdentifierKind::Email, reason: SuppressionReason::OptOut, scope: Scope::All };
     for prefix in suppressed.into_iter().chain((0..SUPPRESSION_FILLER).map(|_| rng.next())) {
         let mut d = [0u8; 32];
         d[..8].copy_from_slice(&prefix.to_be_bytes());

@@ -3,10 +3,10 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use dataward_core::keys::Digest;
+use dataward_core::keys::Indexer;
 use dataward_core::normalise::Email;
 use dataward_core::screening::keys::digest;
 use dataward_core::screening::{IdentifierKind, Scope, SuppressionReason, name_address_key, phone_key};
-use dataward_core::keys::Indexer;
 use dataward_store::suppressions::NewSuppression;
 
 use crate::cli::{Global, SuppressAddArgs, SuppressCommand};
@@ -36,7 +36,10 @@ pub async fn run(global: &Global, cmd: SuppressCommand) -> Result<()> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
-                println!("{:<13} {:<18} {:<6} {:<27} {:<17} PERSON", "IDENTIFIER", "REASON", "SCOPE", "CREATED", "DIGEST");
+                println!(
+                    "{:<13} {:<18} {:<6} {:<27} {:<17} PERSON",
+                    "IDENTIFIER", "REASON", "SCOPE", "CREATED", "DIGEST"
+                );
                 for s in list {
                     println!(
                         "{:<13} {:<18} {:<6} {:<27} {:<17} {}",

@@ -43,7 +43,8 @@ async fn full_and_delta_loads_change_the_register_and_status_shows_the_latest() 
         let work = tempfile::tempdir().unwrap();
         let full = write(work.path(), "full.txt", "01632960001\n01632960002\n01632960003\n");
         ok(&dataward(&url, &["register", "load", "ctps", &full]));
-        let delta = write(work.path(), "delta.csv", "action,number\nadd,01632960004\nremove,01632960001\nkeep,01632960002\n");
+        let delta =
+            write(work.path(), "delta.csv", "action,number\nadd,01632960004\nremove,01632960001\nkeep,01632960002\n");
         let v = json(&url, &["register", "load", "ctps", &delta, "--delta", "--json"]);
         assert_eq!(v["load"]["added"], 1, "{backend:?}: {v}");
         assert_eq!(v["load"]["removed"], 1);
@@ -100,12 +101,24 @@ async fn an_mps_load_keys_name_and_address_and_reports_bad_rows() {
 async fn suppressions_are_stored_and_listed_as_digests_only() {
     for backend in backends() {
         let (url, dir) = fresh_url(backend).await;
-        let out = ok(&dataward(&url, &["suppress", "add", "--email", "Jane.Doe@Example.com", "--reason", "opt_out", "--scope", "email"]));
+        let out = ok(&dataward(
+            &url,
+            &["suppress", "add", "--email", "Jane.Doe@Example.com", "--reason", "opt_out", "--scope", "email"],
+        ));
         assert!(out.starts_with("suppressed: email for opt_out (scope email)"), "{out}");
-        let again = ok(&dataward(&url, &["suppress", "add", "--email", "jane.doe@example.com", "--reason", "opt-out", "--scope", "email"]));
+        let again = ok(&dataward(
+            &url,
+            &["suppress", "add", "--email", "jane.doe@example.com", "--reason", "opt-out", "--scope", "email"],
+        ));
         assert!(again.starts_with("already suppressed"), "{backend:?}: {again}");
-        ok(&dataward(&url, &["suppress", "add", "--name-address", "Smith", "12 High St", "LS1 4AP", "--reason", "erasure"]));
-        ok(&dataward(&url, &["suppress", "add", "--phone", "07700 900123", "--reason", "objection", "--person-id", "p-1"]));
+        ok(&dataward(
+            &url,
+            &["suppress", "add", "--name-address", "Smith", "12 High St", "LS1 4AP", "--reason", "erasure"],
+        ));
+        ok(&dataward(
+            &url,
+            &["suppress", "add", "--phone", "07700 900123", "--reason", "objection", "--person-id", "p-1"],
+        ));
         let list = json(&url, &["suppress", "list", "--json"]);
         let kinds: Vec<_> = list.as_array().unwrap().iter().map(|s| s["identifier"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["email", "name_address", "phone"], "{backend:?}");
