@@ -41,46 +41,82 @@ pub fn digest(indexer: &Indexer, kind: IdentifierKind, key: &str) -> Digest {
 /// A UK number (or `+`/`00` international number) in E.164 without consulting the numbering
 /// plan; `None` when it cannot be a phone number at all.
 pub fn phone_key(raw: &str) -> Option<String> {
-    let trimmed = raw.trim();
-    let mut digits = String::with_capacity(16);
-    for (i, c) in trimmed.char_indices() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '-' | '.' | '(' | ')' => {}
-            '+' if i == 0 => {}
-            _ => return None,
-        }
-    }
-    let international = trimmed.starts_with('+');
-    let national = if international {
-        match digits.strip_prefix("44") {
-            Some(rest) => rest,
-            None => return foreign(&digits),
-        }
-    } else if let Some(rest) = digits.strip_prefix("0044") {
-        rest
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        return foreign(rest);
-    } else if digits.len() == 12 && digits.starts_with("44") {
-        &digits[2..]
-    } else {
-        &digits
-    };
-    // "+44 (0)20 ..." and "020 ..." both carry the trunk 0, which E.164 drops.
-    let national = national.strip_prefix('0').unwrap_or(national);
-    let plausible = (9..=10).contains(&national.len()) && !national.starts_with('0');
-    plausible.then(|| format!("+44{national}"))
+    let mut out = String::new();
+    write_phone_key(raw, &mut out).then_some(out)
 }
 
-fn foreign(digits: &str) -> Option<String> {
-    let plausible = (8..=15).contains(&digits.len()) && !digits.starts_with('0');
-    plausible.then(|| format!("+{digits}"))
+/// Most digits a written number may have (E.164 has at most 15, plus `00` and a trunk `0`).
+const MAX_DIGITS: usize = 20;
+
+/// `phone_key` into a reusable buffer (cleared first); `false` when there is no key.
+pub fn write_phone_key(raw: &str, out: &mut String) -> bool {
+    out.clear();
+    let trimmed = raw.trim();
+    let mut buf = [0u8; MAX_DIGITS];
+    let mut len = 0;
+    for (i, c) in trimmed.char_indices() {
+        match c {
+            '0'..='9' if len < MAX_DIGITS => {
+                buf[len] = c as u8;
+                len += 1;
+            }
+            '0'..='9' => return false,
+            ' ' | '-' | '.' | '(' | ')' => {}
+            '+' if i == 0 => {}
+            _ => return false,
+        }
+    }
+    let digits = &buf[..len];
+    let national: &[u8] = if trimmed.starts_with('+') {
+        match digits.strip_prefix(b"44") {
+            Some(rest) => rest,
+            None => return write_foreign(digits, out),
+        }
+    } else if let Some(rest) = digits.strip_prefix(b"0044") {
+        rest
+    } else if let Some(rest) = digits.strip_prefix(b"00") {
+        return write_foreign(rest, out);
+    } else if digits.len() == 12 && digits.starts_with(b"44") {
+        &digits[2..]
+    } else {
+        digits
+    };
+    // "+44 (0)20 ..." and "020 ..." both carry the trunk 0, which E.164 drops.
+    let national = national.strip_prefix(b"0").unwrap_or(national);
+    if !(9..=10).contains(&national.len()) || national.starts_with(b"0") {
+        return false;
+    }
+    out.push_str("+44");
+    out.extend(national.iter().map(|&b| b as char));
+    true
+}
+
+fn write_foreign(digits: &[u8], out: &mut String) -> bool {
+    if !(8..=15).contains(&digits.len()) || digits.starts_with(b"0") {
+        return false;
+    }
+    out.push('+');
+    out.extend(digits.iter().map(|&b| b as char));
+    true
 }
 
 /// An email address as the store keys it: trimmed and lower-cased; `None` without an `@`.
 pub fn email_key(raw: &str) -> Option<String> {
-    let key = raw.trim().to_lowercase();
-    (key.len() >= 3 && key.contains('@')).then_some(key)
+    let mut out = String::new();
+    write_email_key(raw, &mut out).then_some(out)
+}
+
+/// `email_key` into a reusable buffer (cleared first); `false` when there is no key.
+pub fn write_email_key(raw: &str, out: &mut String) -> bool {
+    out.clear();
+    let trimmed = raw.trim();
+    if trimmed.is_ascii() {
+        out.extend(trimmed.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        // `str::to_lowercase` (not per-char) so a final sigma lowers as `Email::parse` lowers it.
+        out.push_str(&trimmed.to_lowercase());
+    }
+    out.len() >= 3 && out.contains('@')
 }
 
 /// Why a name and address cannot give an MPS key. Messages never repeat the value.
@@ -96,33 +132,62 @@ pub enum NameAddressError {
 
 /// The MPS key `surname|postcode|premise` (see the module documentation).
 pub fn name_address_key(surname: &str, address_line: &str, postcode: &str) -> Result<String, NameAddressError> {
-    let surname: String = surname.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
-    if surname.is_empty() {
-        return Err(NameAddressError::MissingSurname);
-    }
-    let premise = premise(address_line).ok_or(NameAddressError::MissingAddress)?;
-    let postcode = Postcode::parse(postcode)?;
-    Ok(format!("{surname}|{}|{premise}", postcode.as_str()))
+    let mut out = String::new();
+    write_name_address_key(surname, address_line, postcode, &mut out)?;
+    Ok(out)
 }
 
-/// The premise of a first address line: words up to the first holding a digit, else the words
-/// before the first comma; lower case, letters, digits and hyphens only.
-fn premise(address_line: &str) -> Option<String> {
-    let words: Vec<String> = address_line
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '-').flat_map(char::to_lowercase).collect())
-        .filter(|w: &String| !w.is_empty())
-        .collect();
-    let numbered = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit()));
-    let kept = match numbered {
-        Some(i) => &words[..=i],
-        None => {
-            let before_comma = address_line.split(',').next().unwrap_or("");
-            let n = before_comma.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
-            &words[..n.min(words.len())]
+/// `name_address_key` into a reusable buffer (cleared first).
+pub fn write_name_address_key(
+    surname: &str,
+    address_line: &str,
+    postcode: &str,
+    out: &mut String,
+) -> Result<(), NameAddressError> {
+    out.clear();
+    out.extend(surname.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase));
+    if out.is_empty() {
+        return Err(NameAddressError::MissingSurname);
+    }
+    let postcode = Postcode::parse(postcode)?;
+    out.push('|');
+    out.push_str(postcode.as_str());
+    out.push('|');
+    if !write_premise(address_line, out) {
+        return Err(NameAddressError::MissingAddress);
+    }
+    Ok(())
+}
+
+fn is_word_break(c: char) -> bool {
+    c.is_whitespace() || c == ','
+}
+
+fn is_kept(c: &char) -> bool {
+    c.is_alphanumeric() || *c == '-'
+}
+
+/// Appends the premise of a first address line: words up to the first holding a digit, else the
+/// words before the first comma; lower case, letters, digits and hyphens only, single spaces.
+/// `false` when there is none.
+fn write_premise(address_line: &str, out: &mut String) -> bool {
+    let numbered = address_line.bytes().any(|b| b.is_ascii_digit());
+    let source = if numbered { address_line } else { address_line.split(',').next().unwrap_or("") };
+    let mut first = true;
+    for word in source.split(is_word_break) {
+        if !word.chars().any(|c| is_kept(&c)) {
+            continue;
         }
-    };
-    (!kept.is_empty()).then(|| kept.join(" "))
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        out.extend(word.chars().filter(is_kept).flat_map(char::to_lowercase));
+        if numbered && word.bytes().any(|b| b.is_ascii_digit()) {
+            break;
+        }
+    }
+    !first
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use crate::keys::Indexer;
 
-use super::keys::{digest, email_key, name_address_key, phone_key};
+use super::keys::{digest, write_email_key, write_name_address_key, write_phone_key};
 use super::set::{ScreeningSet, truncate};
 use super::suppression::SuppressionIndex;
 use super::vocabulary::{ContactChannel, IdentifierKind, RegisterKind, Scope, SuppressionReason};
@@ -127,15 +127,29 @@ impl Screener {
 
     /// Normalises and digests a row's identifiers; unusable ones are left out.
     pub fn keys(&self, row: &ListRow<'_>) -> RowKeys {
+        self.keys_with(row, &mut String::with_capacity(64))
+    }
+
+    /// `keys` with a caller's scratch buffer for the normalised text (no allocation per key).
+    fn keys_with(&self, row: &ListRow<'_>, text: &mut String) -> RowKeys {
         let key = |kind, text: &str| truncate(&digest(&self.indexer, kind, text));
-        RowKeys {
-            phones: row.phones.iter().filter_map(|p| phone_key(p)).map(|p| key(IdentifierKind::Phone, &p)).collect(),
-            email: row.email.and_then(email_key).map(|e| key(IdentifierKind::Email, &e)),
-            name_address: row
-                .name_address
-                .and_then(|n| name_address_key(n.surname, n.address_line, n.postcode).ok())
-                .map(|k| key(IdentifierKind::NameAddress, &k)),
+        let mut keys = RowKeys { phones: Vec::with_capacity(row.phones.len()), ..RowKeys::default() };
+        for phone in row.phones {
+            if write_phone_key(phone, text) {
+                keys.phones.push(key(IdentifierKind::Phone, text));
+            }
         }
+        if let Some(email) = row.email
+            && write_email_key(email, text)
+        {
+            keys.email = Some(key(IdentifierKind::Email, text));
+        }
+        if let Some(n) = row.name_address
+            && write_name_address_key(n.surname, n.address_line, n.postcode, text).is_ok()
+        {
+            keys.name_address = Some(key(IdentifierKind::NameAddress, text));
+        }
+        keys
     }
 
     /// Every hit of a row, registers first, in a stable order.
@@ -150,12 +164,54 @@ impl Screener {
         hits
     }
 
+    /// Every hit of many rows, in row order. Faster than `screen` row by row on large registers:
+    /// the register lookups of a group of rows overlap (`ScreeningSet::contains_batch`).
+    pub fn screen_batch(&self, rows: &[ListRow<'_>]) -> Vec<Vec<Hit>> {
+        const GROUP: usize = 256;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut text = String::with_capacity(64);
+        for group in rows.chunks(GROUP) {
+            let keys: Vec<RowKeys> = group.iter().map(|r| self.keys_with(r, &mut text)).collect();
+            // Each register's prefixes in the order `screen_keys_with` asks for them.
+            let asked = |kind: RegisterKind| -> Vec<u64> {
+                let mut asked = Vec::with_capacity(keys.len());
+                for k in &keys {
+                    match kind.identifier() {
+                        IdentifierKind::Phone => asked.extend_from_slice(&k.phones),
+                        IdentifierKind::NameAddress => asked.extend(k.name_address),
+                        IdentifierKind::Email => asked.extend(k.email),
+                    }
+                }
+                asked
+            };
+            let prefixes = RegisterKind::ALL.map(asked);
+            let answers: Vec<Vec<bool>> =
+                RegisterKind::ALL.iter().zip(&prefixes).map(|(&k, p)| self.register(k).contains_batch(p)).collect();
+            let mut cursor = [0usize; 3];
+            for k in &keys {
+                out.push(self.screen_keys_with(k, |kind, prefix| {
+                    let i = slot(kind);
+                    debug_assert_eq!(prefixes[i][cursor[i]], prefix, "lookups asked in the batched order");
+                    cursor[i] += 1;
+                    answers[i][cursor[i] - 1]
+                }));
+            }
+        }
+        out
+    }
+
     /// Every hit of already digested keys.
     pub fn screen_keys(&self, keys: &RowKeys) -> Vec<Hit> {
+        self.screen_keys_with(keys, |kind, prefix| self.register(kind).contains(prefix))
+    }
+
+    /// Every hit of digested keys, asking `registered` for register membership (registers in
+    /// `RegisterKind::ALL` order for each identifier, identifiers in row order).
+    fn screen_keys_with(&self, keys: &RowKeys, mut registered: impl FnMut(RegisterKind, u64) -> bool) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut check = |identifier: IdentifierKind, prefix: u64| {
             for kind in RegisterKind::ALL {
-                if kind.identifier() == identifier && self.register(kind).contains(prefix) {
+                if kind.identifier() == identifier && registered(kind, prefix) {
                     hits.push(Hit {
                         source: HitSource::Register(kind),
                         identifier,
@@ -263,6 +319,21 @@ mod tests {
         let s = screener();
         let tps_digest_as_email = s.keys(&ListRow { email: Some("+441632960123@x"), ..ListRow::default() });
         assert!(s.screen_keys(&tps_digest_as_email).is_empty());
+    }
+
+    #[test]
+    fn screening_a_batch_gives_the_same_hits_as_screening_row_by_row() {
+        let s = screener();
+        let phones = [["01632 960123"], ["07911 123456"], ["+441632960123"]];
+        let mut rows: Vec<ListRow<'_>> = phones.iter().map(|p| ListRow { phones: p, ..ListRow::default() }).collect();
+        rows.push(ListRow { email: Some("jane@example.com"), ..ListRow::default() });
+        let address = NameAddress { surname: "Smith", address_line: "12 High Road", postcode: "LS1 4AP" };
+        rows.push(ListRow { phones: &phones[0], name_address: Some(address), ..ListRow::default() });
+        let many: Vec<ListRow<'_>> = rows.iter().cycle().take(600).copied().collect();
+        let single: Vec<Vec<Hit>> = many.iter().map(|r| s.screen(r)).collect();
+        assert_eq!(s.screen_batch(&many), single);
+        assert_eq!(single.iter().filter(|h| !h.is_empty()).count(), 480);
+        assert_eq!(single[4].len(), 2, "TPS and MPS on one row");
     }
 
     #[test]

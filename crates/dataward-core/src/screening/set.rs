@@ -4,7 +4,7 @@
 //! Layout: the prefixes sorted in one `Vec<u64>` (8 bytes an entry: 160 MB for 20,000,000) plus
 //! a directory indexed by the top `b` bits of a prefix, where `2^b` is about an eighth of the
 //! entry count, holding where each bucket starts (4 bytes a bucket: about half a byte an entry).
-//! A lookup reads two neighbouring directory slots and searches a bucket of about eight entries
+//! A lookup reads two neighbouring directory slots and scans a bucket of about eight entries
 //! (one or two cache lines), so it costs two or three cache misses however large the set is.
 //! Because the prefixes come from HMAC-SHA256 they are uniform, so buckets stay small.
 //!
@@ -78,7 +78,40 @@ impl ScreeningSet {
         }
         let bucket = (key >> self.shift) as usize;
         let (start, end) = (self.directory[bucket] as usize, self.directory[bucket + 1] as usize);
-        self.keys[start..end].binary_search(&key).is_ok()
+        // A bucket holds about eight keys in one or two cache lines: a straight scan beats a
+        // binary search's mispredicted branches.
+        self.keys[start..end].contains(&key)
+    }
+
+    /// Whether the set holds each of `keys`, in order. Much faster than `contains` key by key on a
+    /// set larger than the CPU caches: the directory reads of a group of keys are issued
+    /// together, then the first and last cache line of each bucket are touched together, so
+    /// their memory latencies overlap instead of adding up; the scans then hit the cache.
+    pub fn contains_batch(&self, keys: &[u64]) -> Vec<bool> {
+        const GROUP: usize = 32;
+        let mut out = Vec::with_capacity(keys.len());
+        if self.keys.is_empty() {
+            out.resize(keys.len(), false);
+            return out;
+        }
+        let mut ranges = [(0usize, 0usize); GROUP];
+        for group in keys.chunks(GROUP) {
+            for (range, &key) in ranges.iter_mut().zip(group) {
+                let bucket = (key >> self.shift) as usize;
+                *range = (self.directory[bucket] as usize, self.directory[bucket + 1] as usize);
+            }
+            let mut touched = 0u64;
+            for &(start, end) in &ranges[..group.len()] {
+                if start < end {
+                    touched ^= self.keys[start] ^ self.keys[end - 1];
+                }
+            }
+            std::hint::black_box(touched);
+            for (&(start, end), &key) in ranges.iter().zip(group) {
+                out.push(self.keys[start..end].contains(&key));
+            }
+        }
+        out
     }
 
     /// Whether the set holds this digest's prefix.
@@ -126,6 +159,18 @@ mod tests {
         assert!(members.iter().all(|&k| set.contains(k)));
         let outsiders = spread(2, 50_000);
         assert_eq!(outsiders.iter().filter(|&&k| set.contains(k)).count(), 0);
+    }
+
+    #[test]
+    fn a_batch_lookup_answers_exactly_as_single_lookups_do() {
+        let members = spread(4, 10_000);
+        let set = ScreeningSet::from_prefixes(members[..5_000].to_vec());
+        let mut probe: Vec<u64> = members.iter().copied().step_by(3).collect();
+        probe.push(0);
+        let single: Vec<bool> = probe.iter().map(|&k| set.contains(k)).collect();
+        assert_eq!(set.contains_batch(&probe), single);
+        assert_eq!(single.iter().filter(|&&b| b).count(), 1_667);
+        assert_eq!(ScreeningSet::default().contains_batch(&[1, 2]), [false, false]);
     }
 
     #[test]
