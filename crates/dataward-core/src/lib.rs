@@ -10,6 +10,7 @@
 //! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
 //! - `policy`: release decisions per value (allow on a basis, or deny with a reason code).
 //! - `rights`: data-subject rights requests: kinds, state machine, deadlines, DRP view, queue order.
+//! - `screening`: preference registers (TPS, CTPS, MPS), the suppression list, list screening.
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
 //! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
 //!   incremental clustering, query matching).
@@ -29,4 +30,5 @@ pub mod profile;
 pub mod quarantine;
 pub mod record;
 pub mod rights;
+pub mod screening;
 pub mod taxonomy;

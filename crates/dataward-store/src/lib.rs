@@ -11,6 +11,8 @@
 //! - `release`: values with provenance for the policy, and the atomic record of a client
 //!   request (decisions and disclosure ledger).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
+//! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
+//! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
 //! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
@@ -28,9 +30,11 @@ pub mod linkage;
 mod lookup;
 pub mod partners;
 pub mod reads;
+pub mod registers;
 pub mod release;
 mod sql;
 pub mod store;
+pub mod suppressions;
 pub mod testing;
 
 pub use error::StoreError;

@@ -12,6 +12,9 @@ use dataward_store::{Store, StoreError};
 use jiff::Timestamp;
 use sqlx::Row;
 
+#[path = "contract/screening.rs"]
+mod screening;
+
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 /// dataward: a personal-data custodian for UK data companies.
 #[derive(Debug, Parser)]
@@ -71,6 +71,12 @@ pub enum Command {
     /// Identity resolution: the model, training, the review queue, a person's history.
     #[command(subcommand)]
     Linkage(LinkageCommand),
+    /// Preference registers (TPS, CTPS, MPS): load files, show what is held.
+    #[command(subcommand)]
+    Register(RegisterCommand),
+    /// The operator's suppression list: opt-outs, objections, erasures, consent withdrawals.
+    #[command(subcommand)]
+    Suppress(SuppressCommand),
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -126,6 +132,68 @@ pub enum LinkageCommand {
     },
     /// How a person's records came together and apart (ids and weights, no values).
     History { person_id: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegisterArg {
+    Tps,
+    Ctps,
+    Mps,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// Load a register file: a full replacement, or with --delta a file of additions and removals.
+    ///
+    /// TPS/CTPS: one UK number per line (optional header). MPS: CSV with surname, address_1 and
+    /// postcode columns. Delta files add a leading action column: add or remove.
+    Load {
+        #[arg(value_enum)]
+        kind: RegisterArg,
+        file: PathBuf,
+        /// The file lists changes (`add,NUMBER` / `remove,NUMBER`) rather than the whole register.
+        #[arg(long)]
+        delta: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Entries held and the latest load of every register.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuppressCommand {
+    /// Suppress one identifier (stored only as a keyed digest).
+    Add(SuppressAddArgs),
+    /// List suppressions: digests and metadata, never values.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("identifier").required(true).args(["email", "phone", "name_address"])))]
+pub struct SuppressAddArgs {
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Surname, first address line and postcode (the MPS-style key).
+    #[arg(long, num_args = 3, value_names = ["SURNAME", "ADDRESS_LINE", "POSTCODE"])]
+    pub name_address: Option<Vec<String>>,
+    /// opt_out, objection, erasure or consent_withdrawn.
+    #[arg(long)]
+    pub reason: String,
+    /// all, email, phone, post or sms.
+    #[arg(long, default_value = "all")]
+    pub scope: String,
+    /// The person the suppression was raised for, when known.
+    #[arg(long)]
+    pub person_id: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,6 +342,24 @@ pub enum BenchCommand {
     /// Identity-resolution quality and speed: precision, recall and F1 at the link threshold on
     /// the FEBRL data sets and/or the generated population (see scripts/bench-linkage.sh).
     Linkage(BenchLinkageArgs),
+    /// Screening throughput: a generated list against generated in-memory registers, with the
+    /// hit counts checked against the known truth.
+    Screen(BenchScreenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchScreenArgs {
+    /// Entries in the TPS register (CTPS gets a twentieth, MPS a quarter).
+    #[arg(long, default_value_t = 20_000_000)]
+    pub register_size: u64,
+    /// Rows in the list (each with a phone, an email and a name and address).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: u64,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Threads for the parallel run (default: the machine's).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,9 @@ use std::process::{Command, Output};
 use dataward_store::Backend;
 use dataward_store::testing::{backends, fresh_url};
 
+#[path = "cli/screening.rs"]
+mod screening;
+
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 fn dataward(url: &str, args: &[&str]) -> Output {

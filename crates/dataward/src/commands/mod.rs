@@ -3,6 +3,7 @@
 mod batches;
 mod bench;
 mod bench_linkage;
+mod bench_screen;
 mod clients;
 mod demo;
 mod ingest;
@@ -10,7 +11,9 @@ mod ledger;
 mod linkage;
 mod partners;
 mod profile;
+mod register;
 mod serve;
+mod suppress;
 
 use anyhow::Result;
 
@@ -35,6 +38,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Ledger(args) => ledger::run(global, args).await,
         Command::Explain { request_id, json } => ledger::explain(global, &request_id, json).await,
         Command::Linkage(cmd) => linkage::run(global, cmd).await,
+        Command::Register(cmd) => register::run(global, cmd).await,
+        Command::Suppress(cmd) => suppress::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
 }
