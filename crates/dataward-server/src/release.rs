@@ -4,19 +4,25 @@
 //! Steps, the same for `verify` and `trace`:
 //! 1. the purpose must be offered by the profile and contracted by the client (else 403);
 //! 2. the subject is matched with the identity engine; below the link band nothing is disclosed;
-//! 3. each value the person's records hold is decided by `dataward_core::policy`;
+//! 3. each value the person's records hold is screened (TPS, CTPS, MPS, suppression list) and
+//!    decided by `dataward_core::policy`;
 //! 4. the request, its decisions (for `explain`) and its ledger rows are written in one
 //!    transaction; only then is the answer built. If the write fails, the caller gets an error and
 //!    nothing is released.
 
 use std::collections::HashSet;
 
+use dataward_core::keys::{Digest, Indexer};
 use dataward_core::linkage::{Band, MatchField, MatchRecord, Outcome, RecordParts};
 use dataward_core::partner::PartnerStatus;
 use dataward_core::policy::{
     ClientContract, Decided, Decision, Request, Screening, Source, SubjectState, ValueFacts, decide_person,
 };
 use dataward_core::profile::Profile;
+use dataward_core::screening::keys as screening_keys;
+use dataward_core::screening::{
+    ContactChannel, IdentifierKind, RegisterKind, Scope, email_key, name_address_key, phone_key,
+};
 use dataward_core::taxonomy::{Category, Purpose, categories};
 use dataward_store::Store;
 use dataward_store::clients::Client;
@@ -144,12 +150,75 @@ fn band_name(band: Band) -> &'static str {
     }
 }
 
-/// Decides every value of a person for one request.
-fn decide_all(profile: &Profile, request: &Request<'_>, candidates: &[Candidate]) -> Vec<(usize, Decided)> {
-    let subject = SubjectState::default();
+/// The channel a category is contacted through, for suppression scopes.
+fn channel_of(category: &str) -> Option<ContactChannel> {
+    match Category::parse(category)? {
+        c if c == categories::PHONE => Some(ContactChannel::Phone),
+        c if c == categories::EMAIL => Some(ContactChannel::Email),
+        c if c == categories::ADDRESS => Some(ContactChannel::Post),
+        _ => None,
+    }
+}
+
+/// The screening identifier of each candidate: its phone or email digest, or for address values
+/// the MPS-style digest of its record's surname, first address line and postcode.
+fn screening_digests(indexer: &Indexer, candidates: &[Candidate]) -> Vec<Option<Digest>> {
+    let of_record = |record: &str, field: &str| {
+        candidates.iter().find(|c| c.source_record_id == record && c.field == field).map(|c| c.value.as_str())
+    };
+    candidates
+        .iter()
+        .map(|c| match channel_of(&c.category)? {
+            ContactChannel::Phone | ContactChannel::Sms => {
+                phone_key(&c.value).map(|k| screening_keys::digest(indexer, IdentifierKind::Phone, &k))
+            }
+            ContactChannel::Email => {
+                email_key(&c.value).map(|k| screening_keys::digest(indexer, IdentifierKind::Email, &k))
+            }
+            ContactChannel::Post => {
+                let surname = of_record(&c.source_record_id, "surname")?;
+                let line = of_record(&c.source_record_id, "address_line_1")?;
+                let postcode = of_record(&c.source_record_id, "postcode")?;
+                let key = name_address_key(surname, line, postcode).ok()?;
+                Some(screening_keys::digest(indexer, IdentifierKind::NameAddress, &key))
+            }
+        })
+        .collect()
+}
+
+/// Decides every value of a person for one request, screened against the preference registers
+/// and the suppression list: a register hit or a channel-scoped suppression stops that value; a
+/// suppression for every channel on any of the person's identifiers stops the whole person.
+async fn decide_all(
+    store: &Store,
+    profile: &Profile,
+    request: &Request<'_>,
+    candidates: &[Candidate],
+) -> Result<Vec<(usize, Decided)>, AppError> {
+    let digests = screening_digests(store.indexer(), candidates);
+    let wanted: Vec<Digest> = digests.iter().flatten().copied().collect();
+    let facts = store.screening_facts(&wanted).await?;
+    let subject = SubjectState {
+        suppressed: facts.suppressed.iter().any(|(_, _, scope)| *scope == Scope::All),
+        ..SubjectState::default()
+    };
     let usable: Vec<usize> =
         candidates.iter().enumerate().filter(|(_, c)| Category::parse(&c.category).is_some()).map(|(i, _)| i).collect();
-    let facts: Vec<ValueFacts<'_>> = usable
+    let facts_of = |i: usize| {
+        let Some(d) = digests[i] else { return Screening::default() };
+        let registered = |kind| facts.registered.contains(&(kind, d));
+        let channel = channel_of(&candidates[i].category);
+        Screening {
+            suppressed: facts
+                .suppressed
+                .iter()
+                .any(|(s, _, scope)| *s == d && channel.is_some_and(|ch| scope.covers(ch))),
+            mps: registered(RegisterKind::Mps),
+            tps: registered(RegisterKind::Tps),
+            ctps: registered(RegisterKind::Ctps),
+        }
+    };
+    let values: Vec<ValueFacts<'_>> = usable
         .iter()
         .map(|&i| {
             let c = &candidates[i];
@@ -160,11 +229,11 @@ fn decide_all(profile: &Profile, request: &Request<'_>, candidates: &[Candidate]
                     status: PartnerStatus::parse(&c.partner_status).unwrap_or(PartnerStatus::Withdrawn),
                     consent_captured: c.email_consent,
                 },
-                screening: Screening::default(),
+                screening: facts_of(i),
             }
         })
         .collect();
-    usable.into_iter().zip(decide_person(profile, request, &subject, &facts)).collect()
+    Ok(usable.into_iter().zip(decide_person(profile, request, &subject, &values)).collect())
 }
 
 fn decision_record(c: &Candidate, d: &Decided) -> DecisionRecord {
@@ -227,7 +296,7 @@ pub async fn verify(ask: Ask<'_>) -> Result<VerifyAnswer, AppError> {
     let candidates = ask.store.release_candidates(person).await?;
     let contract = ClientContract::for_purposes(ask.client.purposes.iter().copied());
     let request = Request::to_client(purpose, &contract);
-    let decided = decide_all(ask.profile, &request, &candidates);
+    let decided = decide_all(ask.store, ask.profile, &request, &candidates).await?;
     let decisions: Vec<DecisionRecord> = decided.iter().map(|(i, d)| decision_record(&candidates[*i], d)).collect();
     let mut fields = Vec::new();
     let mut disclosures = Vec::new();
@@ -283,7 +352,7 @@ pub async fn trace(ask: Ask<'_>) -> Result<TraceAnswer, AppError> {
     let candidates = ask.store.release_candidates(person).await?;
     let contract = ClientContract::for_purposes(ask.client.purposes.iter().copied());
     let request = Request::to_client(purpose, &contract);
-    let decided = decide_all(ask.profile, &request, &candidates);
+    let decided = decide_all(ask.store, ask.profile, &request, &candidates).await?;
     let decisions: Vec<DecisionRecord> = decided.iter().map(|(i, d)| decision_record(&candidates[*i], d)).collect();
     let mut values = Vec::new();
     let mut withheld = Vec::new();

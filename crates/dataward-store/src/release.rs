@@ -287,3 +287,61 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
     }
 }
+
+/// Register and suppression facts about a set of identifier digests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScreeningFacts {
+    /// (register, digest) pairs found.
+    pub registered: std::collections::HashSet<(dataward_core::screening::RegisterKind, dataward_core::keys::Digest)>,
+    /// Suppressions found: (digest, reason, scope).
+    pub suppressed: Vec<(
+        dataward_core::keys::Digest,
+        dataward_core::screening::SuppressionReason,
+        dataward_core::screening::Scope,
+    )>,
+}
+
+impl Store {
+    /// Looks digests up in the registers and the suppression list (indexed, a handful per call).
+    pub async fn screening_facts(&self, digests: &[dataward_core::keys::Digest]) -> Result<ScreeningFacts, StoreError> {
+        use dataward_core::screening::{RegisterKind, Scope, SuppressionReason};
+        let mut facts = ScreeningFacts::default();
+        if digests.is_empty() {
+            return Ok(facts);
+        }
+        let corrupt = |e: dataward_core::partner::UnknownName| StoreError::Corrupt(e.to_string());
+        for chunk in digests.chunks(1_000) {
+            let list = placeholder_list(self.backend, 1, chunk.len());
+            let mut q = sqlx::query(AssertSqlSafe(format!(
+                "SELECT kind, digest FROM register_entries WHERE kind IN ('tps', 'ctps', 'mps') AND digest IN ({list})"
+            )));
+            for d in chunk {
+                q = q.bind(d.to_vec());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                let kind: String = row.try_get("kind")?;
+                let digest: Vec<u8> = row.try_get("digest")?;
+                let digest = digest.try_into().map_err(|_| StoreError::Corrupt("register digest length".into()))?;
+                facts.registered.insert((RegisterKind::parse(&kind).map_err(corrupt)?, digest));
+            }
+            let mut q = sqlx::query(AssertSqlSafe(format!(
+                "SELECT digest, reason, scope FROM suppressions WHERE digest IN ({list})"
+            )));
+            for d in chunk {
+                q = q.bind(d.to_vec());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                let digest: Vec<u8> = row.try_get("digest")?;
+                let digest = digest.try_into().map_err(|_| StoreError::Corrupt("suppression digest length".into()))?;
+                let reason: String = row.try_get("reason")?;
+                let scope: String = row.try_get("scope")?;
+                facts.suppressed.push((
+                    digest,
+                    SuppressionReason::parse(&reason).map_err(corrupt)?,
+                    Scope::parse(&scope).map_err(corrupt)?,
+                ));
+            }
+        }
+        Ok(facts)
+    }
+}

@@ -152,3 +152,80 @@ async fn a_possible_match_discloses_nothing() {
         assert!(s.store.ledger(&LedgerFilter::default()).await.unwrap().is_empty());
     }
 }
+
+async fn register(
+    store: &Store,
+    kind: dataward_core::screening::RegisterKind,
+    key: &str,
+    id_kind: dataward_core::screening::IdentifierKind,
+) {
+    use dataward_core::screening::{Action, Change, LoadMode, LoadReport, keys};
+    let digest = keys::digest(store.indexer(), id_kind, key);
+    let mut tx = store.begin_register_load(kind, LoadMode::Full, "register.txt", NOW.parse().unwrap()).await.unwrap();
+    tx.apply(&[Change { action: Action::Add, digest }]).await.unwrap();
+    let report = LoadReport { read: 1, accepted: 1, ..LoadReport::default() };
+    tx.finish("sha", &report).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_tps_registered_number_is_withheld_for_live_call_marketing_but_released_for_debt_recovery() {
+    use dataward_core::screening::{IdentifierKind, RegisterKind, keys};
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let mobile = keys::phone_key("07700 900461").unwrap();
+        register(&s.store, RegisterKind::Tps, &mobile, IdentifierKind::Phone).await;
+        let key = add_client(&s.store, "caller", &[purposes::MARKETING_LIVE_CALL, purposes::DEBT_RECOVERY]).await;
+
+        let call_list =
+            call(&s.app, post_json("/v1/client/trace", &key, jane_query("marketing.live_call"))).await.json();
+        assert!(call_list["values"].as_array().unwrap().iter().all(|v| v["field"] != "mobile"), "{call_list}");
+        let withheld = call_list["withheld"].as_array().unwrap();
+        assert!(withheld.iter().any(|w| w["field"] == "mobile" && w["reason"] == "tps_registered"), "{call_list}");
+
+        let debt = call(&s.app, post_json("/v1/client/trace", &key, jane_query("debt_recovery"))).await.json();
+        let released = debt["values"].as_array().unwrap();
+        assert!(
+            released.iter().any(|v| v["field"] == "mobile" && v["value"] == "+447700900461"),
+            "{:?}: {debt}",
+            s.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_mps_registered_address_is_withheld_for_postal_marketing_only_and_a_full_suppression_stops_everything() {
+    use dataward_core::screening::{IdentifierKind, RegisterKind, Scope, SuppressionReason, keys};
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let address = keys::name_address_key("Whitfield", "12 Oak Road", "LS6 2AB").unwrap();
+        register(&s.store, RegisterKind::Mps, &address, IdentifierKind::NameAddress).await;
+        let key = add_client(&s.store, "mailer", &[purposes::MARKETING_POST, purposes::TRACING]).await;
+        let post = call(&s.app, post_json("/v1/client/trace", &key, jane_query("marketing.post"))).await.json();
+        assert!(post["values"].as_array().unwrap().iter().all(|v| v["category"] != "user.contact.address"), "{post}");
+        assert!(post["withheld"].as_array().unwrap().iter().any(|w| w["reason"] == "mps_registered"), "{post}");
+        let tracing = call(&s.app, post_json("/v1/client/trace", &key, jane_query("tracing"))).await.json();
+        assert!(tracing["values"].as_array().unwrap().iter().any(|v| v["field"] == "postcode"), "{tracing}");
+
+        // An erasure-style suppression of her email for every channel: nothing more is released.
+        let email = keys::email_key("jane.whitfield@example.com").unwrap();
+        let digest = keys::digest(s.store.indexer(), IdentifierKind::Email, &email);
+        let new = dataward_store::suppressions::NewSuppression {
+            digest,
+            identifier: IdentifierKind::Email,
+            reason: SuppressionReason::Erasure,
+            scope: Scope::All,
+            person_id: None,
+        };
+        s.store.add_suppression(&new, NOW.parse().unwrap()).await.unwrap();
+        let after = call(&s.app, post_json("/v1/client/trace", &key, jane_query("tracing"))).await.json();
+        assert!(after["values"].as_array().unwrap().is_empty(), "{:?}: {after}", s.backend);
+        let reasons: Vec<&str> =
+            after["withheld"].as_array().unwrap().iter().filter_map(|w| w["reason"].as_str()).collect();
+        assert!(reasons.contains(&"suppressed"), "{reasons:?}");
+        // A name is only ever released alongside something else.
+        assert!(
+            reasons.iter().all(|r| ["suppressed", "purpose_not_permitted", "companion_not_released"].contains(r)),
+            "{reasons:?}"
+        );
+    }
+}
