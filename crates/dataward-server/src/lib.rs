@@ -31,6 +31,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod partner_files;
 pub mod release;
+pub mod screen_api;
 pub mod spool;
 pub mod state;
 
@@ -51,6 +52,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(openapi::router())
         .merge(partner_files::router())
         .merge(client_api::router())
+        .merge(screen_api::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(Extension(Arc::new(config)));

@@ -13,6 +13,7 @@ use crate::error::Problem;
 use crate::health::{self, Health, Version};
 use crate::partner_files::{self, Batch, BatchList, QuarantineReport, QuarantinedRow, UploadMode, UploadSummary};
 use crate::release::{FieldCheck, ReleasedValue, Subject, TraceAnswer, VerifyAnswer, Withheld};
+use crate::screen_api::{self, ScreenAnswer, ScreenRequest, ScreenRow, ScreenedRow};
 use crate::state::AppState;
 
 /// The name of the bearer security scheme partners authenticate with.
@@ -38,9 +39,11 @@ pub const CLIENT_KEY_SCHEME: &str = "client_key";
         client_api::trace,
         client_api::explain,
         client_api::sources,
+        screen_api::screen,
     ),
     components(schemas(Problem, Health, Version, UploadMode, UploadSummary, Batch, BatchList, QuarantinedRow, QuarantineReport,
-        SubjectRequest, Subject, VerifyAnswer, FieldCheck, TraceAnswer, ReleasedValue, Withheld, Explanation, Sources)),
+        SubjectRequest, Subject, VerifyAnswer, FieldCheck, TraceAnswer, ReleasedValue, Withheld, Explanation, Sources,
+        ScreenRequest, ScreenRow, ScreenAnswer, ScreenedRow)),
     modifiers(&BearerScheme),
     tags(
         (name = "service", description = "Health, version and this document"),

@@ -229,3 +229,33 @@ async fn an_mps_registered_address_is_withheld_for_postal_marketing_only_and_a_f
         );
     }
 }
+
+#[tokio::test]
+async fn a_clients_list_is_screened_row_by_row_for_the_purposes_channel_only() {
+    use dataward_core::screening::{IdentifierKind, RegisterKind, keys};
+    for backend in backends() {
+        let s = server(backend).await;
+        register(&s.store, RegisterKind::Tps, &keys::phone_key("01632 960123").unwrap(), IdentifierKind::Phone).await;
+        let mps = keys::name_address_key("Okafor", "7 Mill Lane", "YO1 7HH").unwrap();
+        register(&s.store, RegisterKind::Mps, &mps, IdentifierKind::NameAddress).await;
+        let key = add_client(&s.store, "caller", &[purposes::MARKETING_LIVE_CALL, purposes::MARKETING_POST]).await;
+        let rows = serde_json::json!([
+            { "reference": "c-1", "phone": "+44 1632 960123" },
+            { "reference": "c-2", "phone": "01632 960999" },
+            { "reference": "c-3", "surname": "Okafor", "address_line": "7 Mill Lane", "postcode": "YO1 7HH" }
+        ]);
+        let body = |purpose: &str| serde_json::json!({ "purpose": purpose, "rows": rows }).to_string();
+        let calls = call(&s.app, post_json("/v1/client/screen", &key, body("marketing.live_call"))).await;
+        assert_eq!(calls.status, StatusCode::OK, "{}", String::from_utf8_lossy(&calls.body));
+        let calls = calls.json();
+        let verdict = |v: &Value, i: usize| (v["rows"][i]["reference"].clone(), v["rows"][i]["reasons"].clone());
+        assert_eq!(verdict(&calls, 0), ("c-1".into(), serde_json::json!(["tps_registered"])), "{:?}", s.backend);
+        assert_eq!(verdict(&calls, 1), ("c-2".into(), serde_json::json!([])));
+        assert_eq!(verdict(&calls, 2), ("c-3".into(), serde_json::json!([])), "MPS does not stop calls");
+        let post = call(&s.app, post_json("/v1/client/screen", &key, body("marketing.post"))).await.json();
+        assert_eq!(verdict(&post, 0).1, serde_json::json!([]), "TPS does not stop post");
+        assert_eq!(verdict(&post, 2).1, serde_json::json!(["mps_registered"]));
+        let tracing = call(&s.app, post_json("/v1/client/screen", &key, body("tracing"))).await;
+        tracing.problem(StatusCode::FORBIDDEN, "purpose-not-contracted");
+    }
+}
