@@ -22,6 +22,7 @@ use std::sync::Arc;
 use axum::{Extension, Router};
 
 pub mod auth;
+pub mod batch_api;
 pub mod client_api;
 pub mod client_auth;
 pub mod config;
@@ -53,6 +54,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(partner_files::router())
         .merge(client_api::router())
         .merge(screen_api::router())
+        .merge(batch_api::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(Extension(Arc::new(config)));
@@ -66,7 +68,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_app(listener, app(state), shutdown).await
+    let worker = tokio::spawn(batch_api::job_loop(state.clone()));
+    let served = serve_app(listener, app(state), shutdown).await;
+    worker.abort();
+    served
 }
 
 /// Serves a prepared application (e.g. from `app_with`) until `shutdown` completes, gracefully.

@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::batch_api;
 use crate::client_api::{self, Explanation, Sources, SubjectRequest};
 use crate::error::Problem;
 use crate::health::{self, Health, Version};
@@ -40,6 +41,9 @@ pub const CLIENT_KEY_SCHEME: &str = "client_key";
         client_api::explain,
         client_api::sources,
         screen_api::screen,
+        batch_api::submit,
+        batch_api::status,
+        batch_api::result,
     ),
     components(schemas(Problem, Health, Version, UploadMode, UploadSummary, Batch, BatchList, QuarantinedRow, QuarantineReport,
         SubjectRequest, Subject, VerifyAnswer, FieldCheck, TraceAnswer, ReleasedValue, Withheld, Explanation, Sources,

@@ -10,6 +10,7 @@
 //!   model, merges and splits, queries, reviews).
 //! - `release`: values with provenance for the policy, and the atomic record of a client
 //!   request (decisions and disclosure ledger).
+//! - `jobs`: client batch jobs (queued, claimed, progress, result through the codec).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
 //! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
@@ -26,6 +27,7 @@ pub mod clients;
 pub mod codec;
 pub mod error;
 pub mod ingest_tx;
+pub mod jobs;
 pub mod linkage;
 mod lookup;
 pub mod partners;

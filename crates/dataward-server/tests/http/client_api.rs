@@ -259,3 +259,66 @@ async fn a_clients_list_is_screened_row_by_row_for_the_purposes_channel_only() {
         tracing.problem(StatusCode::FORBIDDEN, "purpose-not-contracted");
     }
 }
+
+#[tokio::test]
+async fn a_batch_is_answered_in_the_background_in_order_with_the_clients_references() {
+    use dataward_server::batch_api::{Outcome, try_execute_task};
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let state = AppState {
+            store: s.store.clone(),
+            profile: Arc::new(Profile::builtin("data-broker").unwrap().unwrap()),
+            clock: Arc::new(FixedClock(NOW.parse().unwrap())),
+        };
+        let key = add_client(&s.store, "collector", &[purposes::DEBT_RECOVERY]).await;
+        let list = "reference,first_name,surname,date_of_birth,address_line_1,postcode\n\
+                    C-9,Nobody,Known,2001-02-03,,\n\
+                    C-1,Jane,Whitfield,21/07/1984,12 Oak Rd,LS6 2AB\n";
+        let submit = |body: &str, query: &str| {
+            Request::post(format!("/v1/client/batches{query}"))
+                .header("authorization", format!("Bearer {key}"))
+                .header("content-type", "text/csv")
+                .body(Body::from(body.to_string()))
+                .unwrap()
+        };
+        let queued = call(&s.app, submit(list, "?kind=trace&purpose=debt_recovery")).await;
+        assert_eq!(queued.status, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&queued.body));
+        let job = queued.json();
+        assert_eq!((job["status"].as_str(), job["total_rows"].as_i64()), (Some("queued"), Some(2)));
+        let id = job["id"].as_str().unwrap().to_string();
+        let early = call(&s.app, get(&format!("/v1/client/batches/{id}/result"), Some(&key))).await;
+        early.problem(StatusCode::NOT_FOUND, "not-found");
+
+        assert!(matches!(try_execute_task(&state).await.unwrap(), Outcome::Done { rows: 2, .. }));
+        assert_eq!(try_execute_task(&state).await.unwrap(), Outcome::Idle);
+        let done = call(&s.app, get(&format!("/v1/client/batches/{id}"), Some(&key))).await.json();
+        assert_eq!((done["status"].as_str(), done["done_rows"].as_i64()), (Some("done"), Some(2)), "{done}");
+        let result = call(&s.app, get(&format!("/v1/client/batches/{id}/result"), Some(&key))).await;
+        assert_eq!(result.status, StatusCode::OK);
+        let text = String::from_utf8(result.body.to_vec()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("reference,first_name")
+                && lines[0].contains("dw_band")
+                && lines[0].contains("dw_email")
+        );
+        assert!(lines[1].starts_with("C-9,") && lines[1].contains(",no_match,"), "{text}");
+        assert!(
+            lines[2].starts_with("C-1,")
+                && lines[2].contains(",link,")
+                && lines[2].contains("jane.whitfield@example.com"),
+            "{text}"
+        );
+        assert!(lines[2].contains("date_of_birth:purpose_not_permitted"), "{text}");
+        assert!(!lines[2].contains("1984-07-21"), "the date of birth is not released for debt recovery");
+
+        let ledger = s.store.ledger(&LedgerFilter::default()).await.unwrap();
+        assert!(!ledger.is_empty() && ledger.iter().all(|l| l.request_id.starts_with(&id)), "{:?}", s.backend);
+        let other = add_client(&s.store, "rival", &[purposes::DEBT_RECOVERY]).await;
+        call(&s.app, get(&format!("/v1/client/batches/{id}/result"), Some(&other)))
+            .await
+            .problem(StatusCode::NOT_FOUND, "not-found");
+        let bad = call(&s.app, submit("ref,first_name\nx,Jane\n", "?kind=trace&purpose=debt_recovery")).await;
+        bad.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid-columns");
+    }
+}
