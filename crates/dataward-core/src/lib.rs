@@ -10,6 +10,8 @@
 //! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
 //! - `policy`: release decisions per value (allow on a basis, or deny with a reason code).
 //! - `rights`: data-subject rights requests: kinds, state machine, deadlines, DRP view, queue order.
+//! - `selection`: marketing-selection facets (birth year, postcode area/district, renewal month,
+//!   lifestyle) and criteria.
 //! - `screening`: preference registers (TPS, CTPS, MPS), the suppression list, list screening.
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
 //! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
@@ -31,4 +33,5 @@ pub mod quarantine;
 pub mod record;
 pub mod rights;
 pub mod screening;
+pub mod selection;
 pub mod taxonomy;

@@ -2,9 +2,11 @@
 //!
 //! Argon2 verification is deliberately slow (tens of milliseconds), too slow to pay on every
 //! call of an API answered in milliseconds. A key that verified is remembered for
-//! [`CACHE_TTL`] under its SHA-256 digest (never the key itself), so a client's next calls skip
-//! Argon2; a key revoked in the store stops working within that time. Wrong keys are never
-//! cached and always cost a full verification.
+//! [`CACHE_TTL`] under its SHA-256 digest (never the key itself) as the id of its client, so a
+//! client's next calls skip Argon2. The client itself (contracted purposes, volume, status) is
+//! read from the store on every call, so a contract change or a suspended client takes effect at
+//! once; a replaced key stops working within the cache time. Wrong keys are never cached and
+//! always cost a full verification.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -26,7 +28,7 @@ pub const CACHE_TTL: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone)]
 pub struct AuthenticatedClient(pub Client);
 
-type Cache = Mutex<HashMap<[u8; 32], (Client, Instant)>>;
+type Cache = Mutex<HashMap<[u8; 32], (String, Instant)>>;
 
 static VERIFIED: LazyLock<Cache> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
@@ -39,10 +41,15 @@ impl FromRequestParts<AppState> for AuthenticatedClient {
             return Err(AppError::Unauthorized);
         }
         let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-        if let Some((client, at)) = VERIFIED.lock().expect("cache lock").get(&digest)
-            && at.elapsed() < CACHE_TTL
-        {
-            return Ok(AuthenticatedClient(client.clone()));
+        let cached = VERIFIED
+            .lock()
+            .expect("cache lock")
+            .get(&digest)
+            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
+            .map(|(id, _)| id.clone());
+        if let Some(id) = cached {
+            let client = state.store.client_by_id(&id).await?.ok_or(AppError::Unauthorized)?;
+            return active(client);
         }
         let store = state.store.clone();
         let runtime = tokio::runtime::Handle::current();
@@ -52,7 +59,13 @@ impl FromRequestParts<AppState> for AuthenticatedClient {
         let client = found.ok_or(AppError::Unauthorized)?;
         let mut cache = VERIFIED.lock().expect("cache lock");
         cache.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
-        cache.insert(digest, (client.clone(), Instant::now()));
-        Ok(AuthenticatedClient(client))
+        cache.insert(digest, (client.id.clone(), Instant::now()));
+        drop(cache);
+        active(client)
     }
+}
+
+/// Only an active client may call.
+fn active(client: Client) -> Result<AuthenticatedClient, AppError> {
+    if client.status == "active" { Ok(AuthenticatedClient(client)) } else { Err(AppError::Unauthorized) }
 }

@@ -33,6 +33,7 @@ pub mod openapi;
 pub mod partner_files;
 pub mod release;
 pub mod screen_api;
+pub mod selection_api;
 pub mod spool;
 pub mod state;
 
@@ -55,6 +56,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(client_api::router())
         .merge(screen_api::router())
         .merge(batch_api::router())
+        .merge(selection_api::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(Extension(Arc::new(config)));

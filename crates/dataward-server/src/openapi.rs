@@ -15,6 +15,7 @@ use crate::health::{self, Health, Version};
 use crate::partner_files::{self, Batch, BatchList, QuarantineReport, QuarantinedRow, UploadMode, UploadSummary};
 use crate::release::{FieldCheck, ReleasedValue, Subject, TraceAnswer, VerifyAnswer, Withheld};
 use crate::screen_api::{self, ScreenAnswer, ScreenRequest, ScreenRow, ScreenedRow};
+use crate::selection_api::{self, SelectedPerson, SelectionCount, SelectionExtract, SelectionRequest};
 use crate::state::AppState;
 
 /// The name of the bearer security scheme partners authenticate with.
@@ -44,10 +45,12 @@ pub const CLIENT_KEY_SCHEME: &str = "client_key";
         batch_api::submit,
         batch_api::status,
         batch_api::result,
+        selection_api::count,
+        selection_api::extract,
     ),
     components(schemas(Problem, Health, Version, UploadMode, UploadSummary, Batch, BatchList, QuarantinedRow, QuarantineReport,
         SubjectRequest, Subject, VerifyAnswer, FieldCheck, TraceAnswer, ReleasedValue, Withheld, Explanation, Sources,
-        ScreenRequest, ScreenRow, ScreenAnswer, ScreenedRow)),
+        ScreenRequest, ScreenRow, ScreenAnswer, ScreenedRow, SelectionRequest, SelectionCount, SelectionExtract, SelectedPerson)),
     modifiers(&BearerScheme),
     tags(
         (name = "service", description = "Health, version and this document"),

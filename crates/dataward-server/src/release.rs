@@ -349,10 +349,36 @@ pub async fn trace(ask: Ask<'_>) -> Result<TraceAnswer, AppError> {
         ask.store.record_release(&record, &[], &[]).await?;
         return Ok(TraceAnswer { request_id: record.id, band: record.band, values: vec![], withheld: vec![] });
     };
-    let candidates = ask.store.release_candidates(person).await?;
-    let contract = ClientContract::for_purposes(ask.client.purposes.iter().copied());
+    let released = decide_release(ask.store, ask.profile, ask.client, purpose, person).await?;
+    ask.store.record_release(&record, &released.decisions, &released.disclosures).await?;
+    let (values, withheld) = (released.values, released.withheld);
+    Ok(TraceAnswer { request_id: record.id, band: record.band, values, withheld })
+}
+
+/// What the policy lets go of one person for one purpose: the values (deduplicated, newest source
+/// first), the withheld ones as reasons, every decision for `explain`, and the ledger rows to
+/// write before any of it is returned.
+pub struct Released {
+    pub values: Vec<ReleasedValue>,
+    pub withheld: Vec<Withheld>,
+    pub decisions: Vec<DecisionRecord>,
+    pub disclosures: Vec<Disclosure>,
+    /// The person's date of birth, for narrowing an age selection (never returned unless released).
+    pub birth_date: Option<jiff::civil::Date>,
+}
+
+/// Decides every value of a person for a purpose (nothing is written).
+pub async fn decide_release(
+    store: &Store,
+    profile: &Profile,
+    client: &Client,
+    purpose: Purpose,
+    person: &str,
+) -> Result<Released, AppError> {
+    let candidates = store.release_candidates(person).await?;
+    let contract = ClientContract::for_purposes(client.purposes.iter().copied());
     let request = Request::to_client(purpose, &contract);
-    let decided = decide_all(ask.store, ask.profile, &request, &candidates).await?;
+    let decided = decide_all(store, profile, &request, &candidates).await?;
     let decisions: Vec<DecisionRecord> = decided.iter().map(|(i, d)| decision_record(&candidates[*i], d)).collect();
     let mut values = Vec::new();
     let mut withheld = Vec::new();
@@ -396,6 +422,6 @@ pub async fn trace(ask: Ask<'_>) -> Result<TraceAnswer, AppError> {
             }
         }
     }
-    ask.store.record_release(&record, &decisions, &disclosures).await?;
-    Ok(TraceAnswer { request_id: record.id, band: record.band, values, withheld })
+    let birth_date = candidates.iter().find(|c| c.field == "date_of_birth").and_then(|c| c.value.parse().ok());
+    Ok(Released { values, withheld, decisions, disclosures, birth_date })
 }

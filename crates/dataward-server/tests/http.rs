@@ -167,7 +167,7 @@ async fn every_operation_in_the_openapi_document_is_served_by_the_router() {
         let s = server(backend).await;
         let doc = call(&s.app, get("/openapi.json", None)).await.json();
         let paths = doc["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 14, "{:?}", paths.keys().collect::<Vec<_>>());
+        assert_eq!(paths.len(), 16, "{:?}", paths.keys().collect::<Vec<_>>());
         for (path, operations) in paths {
             for method in operations.as_object().unwrap().keys() {
                 let uri = path.replace("{id}", "no-such-batch");

@@ -18,9 +18,14 @@ pub struct Client {
     pub purposes: Vec<Purpose>,
     pub status: String,
     pub created_at: String,
+    /// The most persons one selection extract may return (the contracted volume).
+    pub extract_limit: i64,
 }
 
-const COLUMNS: &str = "id, name, purposes, status, created_at";
+/// The contracted volume of a client registered without one.
+pub const DEFAULT_EXTRACT_LIMIT: i64 = 10_000;
+
+const COLUMNS: &str = "id, name, purposes, status, created_at, extract_limit";
 
 fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
     let purposes: String = row.try_get("purposes")?;
@@ -34,6 +39,7 @@ fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
         purposes,
         status: row.try_get("status")?,
         created_at: row.try_get("created_at")?,
+        extract_limit: row.try_get("extract_limit")?,
     })
 }
 
@@ -52,6 +58,7 @@ impl Store {
             purposes: purposes.to_vec(),
             status: "active".into(),
             created_at: now.to_string(),
+            extract_limit: DEFAULT_EXTRACT_LIMIT,
         };
         let purpose_list = purposes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ");
         sqlx::query(
@@ -69,6 +76,23 @@ impl Store {
         .await
         .map_err(|e| StoreError::on_unique(e, "client", name))?;
         Ok((client, key))
+    }
+
+    /// Sets the most persons one selection extract of the client may return.
+    pub async fn set_client_extract_limit(&self, name: &str, limit: i64) -> Result<Client, StoreError> {
+        sqlx::query("UPDATE clients SET extract_limit = $1 WHERE name = $2")
+            .bind(limit)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        self.client_by_name(name).await
+    }
+
+    /// A client by id.
+    pub async fn client_by_id(&self, id: &str) -> Result<Option<Client>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(from_row).transpose()
     }
 
     /// Every client, by name.

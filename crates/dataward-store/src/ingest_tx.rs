@@ -15,6 +15,7 @@ use dataward_core::partner::IngestMode;
 use dataward_core::profile::LinkageThresholds;
 use dataward_core::quarantine::QuarantineReason;
 use dataward_core::record::CleanRecord;
+use dataward_core::selection::facets_of;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
@@ -197,6 +198,7 @@ impl IngestTx {
         let mut sources = Vec::new();
         let mut values = Vec::new();
         let mut forms = Vec::new();
+        let mut facets = Vec::new();
         let mut keys = Vec::new();
         let mut reviews = Vec::new();
         let mut events = Vec::new();
@@ -246,6 +248,13 @@ impl IngestTx {
                     Val::OptBlob(hash),
                 ]);
             }
+            for (name, value) in facets_of(record) {
+                facets.push(vec![
+                    Val::Blob(indexer.digest(&format!("facet:{name}"), &value).to_vec()),
+                    Val::Text(person_id.clone()),
+                    Val::Text(record_id.clone()),
+                ]);
+            }
             forms.push(vec![
                 Val::Text(record_id.clone()),
                 Val::Text(person_id.clone()),
@@ -288,6 +297,8 @@ impl IngestTx {
         )
         .await?;
         insert_rows(backend, conn, "match_records", &["source_record_id", "person_id", "form"], forms).await?;
+        insert_rows(backend, conn, "selection_facets", &["facet_hash", "person_id", "source_record_id"], facets)
+            .await?;
         insert_rows(backend, conn, "blocking_keys", &["block_key", "source_record_id", "person_id"], keys).await?;
         insert_events(conn, backend, events).await?;
         insert_reviews(conn, backend, reviews).await?;
@@ -408,7 +419,7 @@ impl IngestTx {
                 .bind(&self.outcome.batch_id)
                 .fetch_all(&mut *self.tx)
                 .await?;
-        for table in ["record_values", "match_records", "blocking_keys", "linkage_reviews"] {
+        for table in ["record_values", "match_records", "blocking_keys", "linkage_reviews", "selection_facets"] {
             let sql = format!("DELETE FROM {table} WHERE source_record_id IN ({earlier})");
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&self.partner_id)

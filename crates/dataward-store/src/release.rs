@@ -345,3 +345,39 @@ impl Store {
         Ok(facts)
     }
 }
+
+impl Store {
+    /// Persons having, for every group, at least one of its facets (see
+    /// `dataward_core::selection::Criteria::facet_groups`), found through keyed digests.
+    pub async fn select_persons(&self, groups: &[Vec<(String, String)>]) -> Result<Vec<String>, StoreError> {
+        let mut selected: Option<std::collections::BTreeSet<String>> = None;
+        for group in groups {
+            let digests: Vec<Vec<u8>> = group
+                .iter()
+                .map(|(name, value)| self.indexer.digest(&format!("facet:{name}"), value).to_vec())
+                .collect();
+            let mut found = std::collections::BTreeSet::new();
+            for chunk in digests.chunks(1_000) {
+                let sql = format!(
+                    "SELECT DISTINCT person_id FROM selection_facets WHERE facet_hash IN ({})",
+                    placeholder_list(self.backend, 1, chunk.len())
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for d in chunk {
+                    q = q.bind(d.clone());
+                }
+                for row in q.fetch_all(&self.pool).await? {
+                    found.insert(row.try_get::<String, _>("person_id")?);
+                }
+            }
+            selected = Some(match selected {
+                None => found,
+                Some(s) => s.intersection(&found).cloned().collect(),
+            });
+            if selected.as_ref().is_some_and(|s| s.is_empty()) {
+                break;
+            }
+        }
+        Ok(selected.unwrap_or_default().into_iter().collect())
+    }
+}

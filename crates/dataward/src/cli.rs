@@ -229,6 +229,9 @@ pub enum ClientCommand {
         /// Comma-separated purposes from the profile (e.g. tracing,debt_recovery).
         #[arg(long, value_delimiter = ',', required = true)]
         purposes: Vec<String>,
+        /// The most persons one selection extract may return (the contracted volume).
+        #[arg(long, default_value_t = 10_000)]
+        extract_limit: i64,
     },
     /// List clients.
     List {

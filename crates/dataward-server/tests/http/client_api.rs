@@ -322,3 +322,59 @@ async fn a_batch_is_answered_in_the_background_in_order_with_the_clients_referen
         bad.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid-columns");
     }
 }
+
+#[tokio::test]
+async fn a_selection_is_counted_then_extracted_within_the_contracted_volume_and_screened_for_its_channel() {
+    use dataward_core::screening::{IdentifierKind, RegisterKind, keys};
+    for backend in backends() {
+        let s = server(backend).await;
+        let file = "first_name,surname,dob,email,address_1,town,postcode,homeowner,insurance_renewal_month\n\
+                    Jane,Whitfield,1984-07-21,jane.whitfield@example.com,12 Oak Road,Leeds,LS6 2AB,Yes,7\n\
+                    Amir,Shah,1983-02-11,amir@example.com,4 Ash Grove,Leeds,LS7 1AA,No,7\n\
+                    Omar,Haddad,1990-01-01,omar@example.net,3 Elm Close,York,YO1 7HH,Yes,7\n";
+        assert_eq!(call(&s.app, csv_upload(&s.key, "", file)).await.status, StatusCode::CREATED);
+        let key = add_client(&s.store, "mailer", &[purposes::MARKETING_POST]).await;
+        let ask = |path: &str, limit: Option<i64>| {
+            let body = serde_json::json!({
+                "purpose": "marketing.post",
+                "criteria": { "age": [40, 44], "postcode_areas": ["LS"], "lifestyle": { "homeowner": ["yes"] } },
+                "limit": limit,
+            });
+            post_json(path, &key, body.to_string())
+        };
+        let counted = call(&s.app, ask("/v1/client/selections/count", None)).await;
+        assert_eq!(counted.status, StatusCode::OK, "{}", String::from_utf8_lossy(&counted.body));
+        let counted = counted.json();
+        assert_eq!(
+            (counted["matched"].as_u64(), counted["releasable"].as_u64()),
+            (Some(1), Some(1)),
+            "{:?}: {counted}",
+            s.backend
+        );
+        assert!(s.store.ledger(&LedgerFilter::default()).await.unwrap().is_empty(), "a count discloses nothing");
+
+        let extracted = call(&s.app, ask("/v1/client/selections/extract", Some(100))).await.json();
+        assert_eq!(extracted["count"], 1, "{extracted}");
+        let values = extracted["persons"][0]["values"].as_array().unwrap();
+        assert!(values.iter().any(|v| v["field"] == "postcode" && v["value"] == "LS6 2AB"), "{extracted}");
+        assert!(
+            values.iter().all(|v| v["field"] != "email" && v["field"] != "date_of_birth"),
+            "post only: {extracted}"
+        );
+        assert!(!s.store.ledger(&LedgerFilter::default()).await.unwrap().is_empty());
+
+        // The contracted volume caps the extract; MPS removes her from postal marketing.
+        s.store.set_client_extract_limit("mailer", 0).await.unwrap();
+        let capped = call(&s.app, ask("/v1/client/selections/extract", Some(100))).await.json();
+        assert_eq!(capped["count"], 0);
+        let address = keys::name_address_key("Whitfield", "12 Oak Road", "LS6 2AB").unwrap();
+        register(&s.store, RegisterKind::Mps, &address, IdentifierKind::NameAddress).await;
+        let after = call(&s.app, ask("/v1/client/selections/count", None)).await.json();
+        assert_eq!((after["matched"].as_u64(), after["releasable"].as_u64()), (Some(1), Some(0)), "{after}");
+
+        let empty = serde_json::json!({ "purpose": "marketing.post", "criteria": {} });
+        call(&s.app, post_json("/v1/client/selections/count", &key, empty.to_string()))
+            .await
+            .problem(StatusCode::BAD_REQUEST, "invalid-request");
+    }
+}

@@ -10,7 +10,7 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
     let profile = config::load_profile(&global.profile)?;
     let store = config::open_store(global).await?;
     match cmd {
-        ClientCommand::Add { name, purposes } => {
+        ClientCommand::Add { name, purposes, extract_limit } => {
             let mut parsed = Vec::new();
             for p in &purposes {
                 let Some(purpose) = Purpose::parse(p.trim()) else { bail!("unknown purpose `{p}`") };
@@ -24,7 +24,11 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
                 }
                 parsed.push(purpose);
             }
-            let (client, key) = store.add_client(&name, &parsed, config::now()?).await?;
+            if extract_limit < 0 {
+                bail!("--extract-limit must be 0 or more");
+            }
+            let (_, key) = store.add_client(&name, &parsed, config::now()?).await?;
+            let client = store.set_client_extract_limit(&name, extract_limit).await?;
             let list: Vec<_> = client.purposes.iter().map(|p| p.as_str()).collect();
             println!("client {} added (purposes: {})", client.name, list.join(", "));
             println!("API key (shown once, store it now): {}", key.reveal());
