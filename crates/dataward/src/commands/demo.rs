@@ -94,6 +94,21 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
         files_dir.join("competition-co.csv").display(),
         args.listen
     );
+    let example = serde_json::json!({
+        "purpose": "tracing",
+        "subject": { "first_name": "…", "surname": "…", "date_of_birth": "YYYY-MM-DD",
+                     "address_lines": ["…"], "postcode": "…" }
+    });
+    println!(
+        "  curl -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{}' http://{}/v1/client/trace",
+        client_key.reveal(),
+        example,
+        args.listen
+    );
+    println!(
+        "    (fill the subject from a row of {}; then `dataward ledger` and `dataward explain REQUEST_ID`)",
+        files_dir.join("competition-co.csv").display()
+    );
     println!("\nserving on http://{} (Ctrl-C to stop)", args.listen);
     super::serve::serve_store(store, profile, args.listen).await
 }
