@@ -522,6 +522,9 @@ async fn possible_matches_go_to_review_and_linking_one_merges_the_persons() {
         assert_eq!(reviews.len(), 1, "{backend:?}: {reviews:?}");
         let r = &reviews[0];
         assert!(r.probability >= 0.9 && r.probability < 0.999, "{}", r.probability);
+        let evidence = t.store.review_evidence(&r.id).await.unwrap().expect("evidence");
+        let level = |f: &str| evidence.iter().find(|e| e.field.to_string() == f).map(|e| e.level).unwrap();
+        assert_eq!((level("date_of_birth"), level("email")), ("exact", "missing"), "{backend:?}");
         assert!(t.store.resolve_review(&r.id, ReviewDecision::Link, now()).await.unwrap());
         assert_eq!(t.store.totals().await.unwrap().persons, 1);
         assert!(t.store.linkage_reviews(true).await.unwrap().is_empty());

@@ -124,3 +124,37 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get("at")?, r.try_get("kind")?, r.try_get("detail")?))).collect()
     }
 }
+
+impl Store {
+    /// How a review's record compares with the candidate person's closest record, field by field
+    /// (levels and weights, never values), under the active model.
+    pub async fn review_evidence(
+        &self,
+        id: &str,
+    ) -> Result<Option<Vec<dataward_core::linkage::FieldEvidence>>, StoreError> {
+        let row = sqlx::query(
+            "SELECT r.source_record_id, r.candidate_person, m.person_id, m.form FROM linkage_reviews r
+             JOIN match_records m ON m.source_record_id = r.source_record_id WHERE r.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let person: String = row.try_get("person_id")?;
+        let candidate: String = row.try_get("candidate_person")?;
+        let form: Vec<u8> = row.try_get("form")?;
+        let record = super::candidates::decode_form(self.codec.as_ref(), &person, &form)?;
+        let mut conn = self.pool.acquire().await?;
+        let model = match super::model::active_on(&mut conn, self).await? {
+            Some(m) => m.model(),
+            None => return Ok(None),
+        };
+        let held = super::candidates::held_persons(&mut conn, self.backend, self.codec.as_ref(), &[candidate]).await?;
+        let best = held
+            .iter()
+            .flat_map(|h| h.records.iter())
+            .map(|(_, other)| model.compare(&record, other))
+            .max_by(|a, b| a.1.weight.total_cmp(&b.1.weight));
+        Ok(best.map(|(gamma, _)| model.evidence(&gamma)))
+    }
+}

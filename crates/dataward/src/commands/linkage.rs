@@ -116,7 +116,12 @@ async fn review(
     }
     let reviews = store.linkage_reviews(!all).await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&reviews)?);
+        let mut out = Vec::new();
+        for r in &reviews {
+            let evidence = store.review_evidence(&r.id).await?;
+            out.push(serde_json::json!({ "review": r, "evidence": evidence }));
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     if reviews.is_empty() {
@@ -132,6 +137,11 @@ async fn review(
             "{:<36} {:<36} {:<36} {:>11.6}  {:<8} {}",
             r.id, r.source_record_id, r.candidate_person, r.probability, r.status, r.created_at
         );
+        if let Some(evidence) = store.review_evidence(&r.id).await? {
+            let line: Vec<String> =
+                evidence.iter().map(|e| format!("{} {} ({:+.1})", e.field, e.level, e.weight)).collect();
+            println!("    {}", line.join(", "));
+        }
     }
     Ok(())
 }
