@@ -381,3 +381,36 @@ impl Store {
         Ok(selected.unwrap_or_default().into_iter().collect())
     }
 }
+
+impl Store {
+    /// Every value of a person with its source partner's channel and retention, for the access
+    /// report.
+    pub async fn held_facts(
+        &self,
+        person_id: &str,
+    ) -> Result<Vec<dataward_core::rights::report::HeldFact>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.field, v.category, v.value, p.name AS partner, p.channel, p.retention_days, s.received_at, s.collected_on
+             FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
+             WHERE v.person_id = $1 ORDER BY p.name, s.received_at, v.field",
+        )
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let stored: Vec<u8> = r.try_get("value")?;
+                Ok(dataward_core::rights::report::HeldFact {
+                    field: r.try_get("field")?,
+                    category: r.try_get("category")?,
+                    value: self.codec.decode(person_id, &stored)?,
+                    partner: r.try_get("partner")?,
+                    channel: r.try_get("channel")?,
+                    received_at: r.try_get("received_at")?,
+                    collected_on: r.try_get("collected_on")?,
+                    retention_days: u32::try_from(r.try_get::<i64, _>("retention_days")?).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+}

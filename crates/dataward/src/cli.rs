@@ -68,6 +68,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Data-subject rights: the access report of a person.
+    #[command(subcommand)]
+    Rights(RightsCommand),
     /// Identity resolution: the model, training, the review queue, a person's history.
     #[command(subcommand)]
     Linkage(LinkageCommand),
@@ -104,6 +107,22 @@ pub struct LedgerArgs {
     pub to: Option<String>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RightsCommand {
+    /// Everything held about a person (UK GDPR Art. 15): values by source partner, the uses and
+    /// lawful bases, every recipient from the ledger, retention, the person's rights.
+    Report {
+        /// The person's id.
+        #[arg(long, required_unless_present = "email", conflicts_with = "email")]
+        person: Option<String>,
+        /// Find the person by an email address they gave (exact, normalised).
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,11 +11,13 @@
 //!   trail.
 //! - `drp`: the Data Rights Protocol status view.
 //! - `queue`: [`Urgency`] and the queue order.
+//! - [`report`]: the access report (Art. 15) arranged from loaded facts.
 
 mod deadline;
 mod drp;
 mod kind;
 mod queue;
+pub mod report;
 mod request;
 mod status;
 mod transition;

@@ -12,6 +12,7 @@ mod linkage;
 mod partners;
 mod profile;
 mod register;
+mod rights;
 mod serve;
 mod suppress;
 
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Ledger(args) => ledger::run(global, args).await,
         Command::Explain { request_id, json } => ledger::explain(global, &request_id, json).await,
+        Command::Rights(cmd) => rights::run(global, cmd).await,
         Command::Linkage(cmd) => linkage::run(global, cmd).await,
         Command::Register(cmd) => register::run(global, cmd).await,
         Command::Suppress(cmd) => suppress::run(global, cmd).await,
