@@ -198,3 +198,31 @@ fn the_demo_loads_three_overlapping_partner_files_and_reports_a_client_key() {
         .expect("persons count printed");
     assert!((300..=520).contains(&persons), "overlapping files group into roughly one person each: {persons}");
 }
+
+#[tokio::test]
+async fn an_access_report_lists_values_by_source_uses_and_the_ico_and_explain_reads_the_ledger() {
+    for backend in backends() {
+        let (url, _dir) = fresh_url(backend).await;
+        let tmp = tempfile::tempdir().unwrap();
+        ok(&dataward(&url, &["partner", "add", "competition-co", "--channel", "competition"]));
+        let file = write(
+            tmp.path(),
+            "p.csv",
+            &format!("{HEADER}\nr1,Jane,Whitfield,1984-07-21,jane.whitfield@example.com,LS6 2AB\n"),
+        );
+        ok(&dataward(&url, &["ingest", "--partner", "competition-co", &file]));
+        let report = ok(&dataward(&url, &["rights", "report", "--email", "Jane.Whitfield@example.com"]));
+        assert!(report.contains("From competition-co (competition)"), "{backend:?}: {report}");
+        assert!(report.contains("jane.whitfield@example.com") && report.contains("LS6 2AB"));
+        assert!(report.contains("marketing.email") && report.contains("consent"), "{report}");
+        assert!(report.contains("Who received it:\n  no one"), "{report}");
+        assert!(report.contains("ico.org.uk"));
+        let unknown = dataward(&url, &["rights", "report", "--email", "nobody@example.com"]);
+        assert!(!unknown.status.success());
+        assert!(String::from_utf8_lossy(&unknown.stderr).contains("no person holds that email address"));
+        let missing = dataward(&url, &["explain", "no-such-request"]);
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("no client request no-such-request"));
+        let ledger = ok(&dataward(&url, &["ledger"]));
+        assert!(ledger.contains("0 disclosure(s)"), "{ledger}");
+    }
+}
