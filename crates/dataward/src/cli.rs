@@ -395,6 +395,15 @@ pub struct BenchLinkageArgs {
     /// Seed of the generated population.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// With --generated: also answer this many query records that are not in the base (half
+    /// fresh noisy records of base persons, half persons who are not in the base) and report
+    /// queries per second, bands, precision and recall, and end-to-end time.
+    #[arg(long, requires = "generated")]
+    pub queries: Option<usize>,
+    /// With --generated: write the base (base.csv) and the queries (queries.csv), as cleaned
+    /// records with their truth, into this directory (for scripts/splink_generated.py).
+    #[arg(long, requires = "generated")]
+    pub write_csv: Option<PathBuf>,
     /// Also write the results as JSON to this file (used by scripts/bench-linkage.sh).
     #[arg(long)]
     pub results: Option<PathBuf>,

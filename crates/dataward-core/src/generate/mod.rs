@@ -189,8 +189,28 @@ impl Generator {
         }
     }
 
+    /// A fresh row for person `index` in the layout of file `file_index`: the person as one more
+    /// partner might capture them, with its own noise (typos, nicknames, swapped dates, missing
+    /// values, a previous address when the file carries it), independent of every row of
+    /// [`Generator::rows`] and of other `variant`s. Used for query records that are not in a
+    /// base built from [`Generator::rows`].
+    ///
+    /// # Panics
+    /// If `file_index` is not an index of [`partner_files`].
+    pub fn fresh_row(&self, file_index: usize, index: u64, variant: u64) -> GeneratedRow {
+        assert!(file_index < partner_files().len(), "no partner file {file_index}");
+        let person = self.person(index);
+        // Subs 0..6 are the file rows; fresh rows start after them.
+        let sub = 6 + variant.wrapping_mul(partner_files().len() as u64).wrapping_add(file_index as u64);
+        self.render_row(file_index, &person, 1 << 40 | variant, false, sub)
+    }
+
     fn row(&self, file: usize, person: &SyntheticPerson, seq: u64, duplicate: bool) -> GeneratedRow {
-        let mut rng = rng_for(self.seed, Stream::Row, person.index, file as u64 * 2 + u64::from(duplicate));
+        self.render_row(file, person, seq, duplicate, file as u64 * 2 + u64::from(duplicate))
+    }
+
+    fn render_row(&self, file: usize, person: &SyntheticPerson, seq: u64, duplicate: bool, sub: u64) -> GeneratedRow {
+        let mut rng = rng_for(self.seed, Stream::Row, person.index, sub);
         let previous = person.previous.as_ref().is_some_and(|p| p.carried_by_file == file);
         let plan = RowPlan { seq, previous, today: self.dates.today };
         let (values, defect) = partner_files::render(&mut rng, file, person, &plan);

@@ -39,7 +39,9 @@ pub mod train;
 mod tests;
 
 pub use blocking::{BlockIndex, Blocker, BlockingRule};
-pub use bootstrap::{GeneratedMatch, bootstrap_params, generated_population};
+pub use bootstrap::{
+    GeneratedMatch, GeneratedQuery, bootstrap_params, generated_clean_rows, generated_population, generated_queries,
+};
 pub use cluster::{AddOutcome, Clusterer, Event, PersonId, RecordId, RefusalReason, linked_parts};
 pub use compare::{Gamma, MatchField, Outcome, compare};
 pub use model::{Band, FieldEvidence, Model, ModelParams, Score, TermFrequencies};
