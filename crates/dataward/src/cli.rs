@@ -367,6 +367,49 @@ pub enum BenchCommand {
     /// Screening throughput: a generated list against generated in-memory registers, with the
     /// hit counts checked against the known truth.
     Screen(BenchScreenArgs),
+    /// Client API load: `trace` over HTTP against a store of generated persons (requests/s,
+    /// latency percentiles, errors, peak memory), next to `pgbench -S` on the same PostgreSQL.
+    Trace(BenchTraceArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchTraceBackend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchTraceArgs {
+    /// Persons in the generated population (default 20,000; a reused store knows its own).
+    #[arg(long)]
+    pub persons: Option<u64>,
+    /// Trace requests to send (after a short warm-up).
+    #[arg(long, default_value_t = 20_000)]
+    pub requests: usize,
+    /// Concurrent keep-alive HTTP/1.1 connections (also pgbench's client count).
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Where a fresh store is built (ignored with --reuse-store).
+    #[arg(long, value_enum, default_value_t = BenchTraceBackend::Sqlite)]
+    pub backend: BenchTraceBackend,
+    /// A PostgreSQL server (postgres://USER@127.0.0.1:PORT/postgres): holds the store for
+    /// `--backend postgres`, and when given `pgbench -S` runs on it as the ceiling.
+    #[arg(long, env = "DATAWARD_BENCH_POSTGRES_URL")]
+    pub postgres_url: Option<String>,
+    /// A store built by an earlier run: a SQLite file path or a postgres:// URL.
+    #[arg(long)]
+    pub reuse_store: Option<String>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Working directory: generated files, the SQLite store, the secret.
+    #[arg(long, default_value = "/var/tmp/dataward-bench-trace")]
+    pub dir: PathBuf,
+    /// Requests timed stage by stage in-process after the load (0 to skip).
+    #[arg(long, default_value_t = 300)]
+    pub stage_samples: usize,
+    /// Duration of the `pgbench -S` run.
+    #[arg(long, default_value_t = 30)]
+    pub pgbench_seconds: u64,
 }
 
 #[derive(Debug, Args)]

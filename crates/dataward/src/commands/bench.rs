@@ -19,6 +19,7 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Ingest { rows, seed, dir, postgres_url } => (rows, seed, dir, postgres_url),
         BenchCommand::Linkage(args) => return super::bench_linkage::run(global, args),
         BenchCommand::Screen(args) => return super::bench_screen::run(global, args),
+        BenchCommand::Trace(args) => return super::bench_trace::run(global, args).await,
     };
     let profile = config::load_profile(&global.profile)?;
     std::fs::create_dir_all(&dir)?;

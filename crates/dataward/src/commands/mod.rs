@@ -4,6 +4,7 @@ mod batches;
 mod bench;
 mod bench_linkage;
 mod bench_screen;
+mod bench_trace;
 mod clients;
 mod demo;
 mod ingest;
