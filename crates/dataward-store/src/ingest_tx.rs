@@ -92,7 +92,7 @@ pub struct IngestTx {
     source: BatchSource,
     received_at: String,
     outcome: BatchOutcome,
-    linkage: ActiveModel,
+    linkage: std::sync::Arc<ActiveModel>,
     thresholds: LinkageThresholds,
     /// Persons this batch created that still exist.
     created_persons: HashSet<String>,
@@ -165,7 +165,7 @@ impl IngestTx {
         let all_keys: Vec<i64> = block_keys.iter().flatten().copied().collect();
         let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
         let held = held_persons(&mut self.tx, backend, codec.as_ref(), &persons).await?;
-        let mut clusterer = Clusterer::new(self.linkage.model(), self.thresholds, blocker);
+        let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
         let mut held_ids: HashMap<RecordId, (String, String)> = HashMap::new();
         let mut held_person: HashMap<PersonId, String> = HashMap::new();
         for h in held {

@@ -71,6 +71,7 @@ pub struct Store {
     pub(crate) backend: Backend,
     pub(crate) codec: Arc<dyn ValueCodec>,
     pub(crate) indexer: Indexer,
+    pub(crate) model_cache: crate::linkage::model::ModelCache,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -111,7 +112,7 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend, codec: Arc::new(ClearCodec), indexer })
+        Ok(Store { pool, backend, codec: Arc::new(ClearCodec), indexer, model_cache: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {

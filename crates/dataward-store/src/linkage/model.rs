@@ -5,6 +5,8 @@
 //! table is derived from names. Exactly one row of `linkage_models` is active; older rows stay
 //! for the record.
 
+use std::sync::{Arc, Mutex};
+
 use dataward_core::linkage::{
     Model, ModelParams, TermFrequencies, TrainingData, TrainingOptions, bootstrap_params, train,
 };
@@ -45,7 +47,15 @@ pub struct ActiveModel {
     /// Records the parameters were trained on.
     pub records: i64,
     pub params: ModelParams,
+    /// The parameters ready to score pairs.
+    #[serde(skip)]
+    compiled: Arc<Model>,
 }
+
+/// The last active model read, shared by every clone of a store: a request only asks the
+/// database which model is active (one indexed row) and parses the parameters again only when
+/// another model became active.
+pub(crate) type ModelCache = Arc<Mutex<Option<Arc<ActiveModel>>>>;
 
 /// What a training run did.
 #[derive(Debug, Clone, Serialize)]
@@ -57,23 +67,34 @@ pub struct TrainReport {
     pub seconds: f64,
 }
 
-/// The active model on `conn`, if any.
-pub(crate) async fn active_on(conn: &mut AnyConnection, store: &Store) -> Result<Option<ActiveModel>, StoreError> {
-    let row = sqlx::query("SELECT id, created_at, origin, records, params FROM linkage_models WHERE active = 1")
-        .fetch_optional(&mut *conn)
+/// The active model on `conn`, if any (from the store's cache when it is still the active one).
+pub(crate) async fn active_on(conn: &mut AnyConnection, store: &Store) -> Result<Option<Arc<ActiveModel>>, StoreError> {
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM linkage_models WHERE active = 1").fetch_optional(&mut *conn).await?;
+    let Some(id) = id else { return Ok(None) };
+    if let Some(cached) = store.model_cache.lock().expect("model cache").as_ref()
+        && cached.id == id
+    {
+        return Ok(Some(cached.clone()));
+    }
+    let row = sqlx::query("SELECT id, created_at, origin, records, params FROM linkage_models WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&mut *conn)
         .await?;
-    let Some(row) = row else { return Ok(None) };
     let stored: Vec<u8> = row.try_get("params")?;
     let json = store.codec.decode(MODEL_SCOPE, &stored)?;
     let params: ModelParams =
         serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("linkage model: {e}")))?;
-    Ok(Some(ActiveModel {
+    let active = Arc::new(ActiveModel {
         id: row.try_get("id")?,
         created_at: row.try_get("created_at")?,
         origin: row.try_get("origin")?,
         records: row.try_get("records")?,
+        compiled: Arc::new(Model::new(params.clone())),
         params,
-    }))
+    });
+    *store.model_cache.lock().expect("model cache") = Some(active.clone());
+    Ok(Some(active))
 }
 
 /// Saves `params` as the active model on `conn`.
@@ -83,7 +104,7 @@ pub(crate) async fn save_on(
     params: &ModelParams,
     origin: &str,
     now: Timestamp,
-) -> Result<ActiveModel, StoreError> {
+) -> Result<Arc<ActiveModel>, StoreError> {
     let id = new_id();
     let json = serde_json::to_string(params).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query("UPDATE linkage_models SET active = 0 WHERE active = 1").execute(&mut *conn).await?;
@@ -97,13 +118,14 @@ pub(crate) async fn save_on(
     .bind(store.codec.encode(MODEL_SCOPE, &json))
     .execute(&mut *conn)
     .await?;
-    Ok(ActiveModel {
+    Ok(Arc::new(ActiveModel {
         id,
         created_at: now.to_string(),
         origin: origin.to_string(),
         records: params.training.records as i64,
+        compiled: Arc::new(Model::new(params.clone())),
         params: params.clone(),
-    })
+    }))
 }
 
 /// The active model on `conn`, saving the bootstrap model first when there is none.
@@ -111,7 +133,7 @@ pub(crate) async fn ensure_on(
     conn: &mut AnyConnection,
     store: &Store,
     now: Timestamp,
-) -> Result<ActiveModel, StoreError> {
+) -> Result<Arc<ActiveModel>, StoreError> {
     match active_on(conn, store).await? {
         Some(m) => Ok(m),
         None => save_on(conn, store, &bootstrap_params(BOOTSTRAP_BASE), ORIGIN_BOOTSTRAP, now).await,
@@ -119,20 +141,21 @@ pub(crate) async fn ensure_on(
 }
 
 impl ActiveModel {
-    pub fn model(&self) -> Model {
-        Model::new(self.params.clone())
+    /// The model, ready to score pairs (shared, not rebuilt).
+    pub fn model(&self) -> Arc<Model> {
+        self.compiled.clone()
     }
 }
 
 impl Store {
     /// The active linkage model, if one was saved.
-    pub async fn linkage_model(&self) -> Result<Option<ActiveModel>, StoreError> {
+    pub async fn linkage_model(&self) -> Result<Option<Arc<ActiveModel>>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         active_on(&mut conn, self).await
     }
 
     /// The active model, saving the bootstrap model when there is none.
-    pub async fn linkage_model_or_bootstrap(&self, now: Timestamp) -> Result<ActiveModel, StoreError> {
+    pub async fn linkage_model_or_bootstrap(&self, now: Timestamp) -> Result<Arc<ActiveModel>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         ensure_on(&mut conn, self, now).await
     }
@@ -178,7 +201,7 @@ impl Store {
         let saved = save_on(&mut tx, self, &params, ORIGIN_TRAINED, now).await?;
         tx.commit().await?;
         Ok(TrainReport {
-            model_id: saved.id,
+            model_id: saved.id.clone(),
             records_seen: seen,
             records_trained_on: trained_on,
             prior: params.prior,
