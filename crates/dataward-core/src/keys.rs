@@ -1,4 +1,4 @@
-//! Keyed hashes (HMAC-SHA256) of normalised identifiers, and the identity keys that group records.
+//! Keyed hashes (HMAC-SHA256) of normalised identifiers.
 //!
 //! The store never indexes or looks up a personal value by its clear text: it looks up the keyed
 //! hash computed here under a server secret. The same digests back the suppression list, so an
@@ -6,8 +6,6 @@
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-
-use crate::record::CleanRecord;
 
 /// A 32-byte keyed digest.
 pub type Digest = [u8; 32];
@@ -67,41 +65,6 @@ impl Indexer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the secret has {0} bytes; at least 32 are needed")]
 pub struct ShortSecret(pub usize);
-
-/// The kinds of exact identifier that tie a record to a person in the placeholder grouping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IdentityKind {
-    Email,
-    Phone,
-    /// First name + surname + postcode + date of birth together.
-    NamePostcodeDob,
-}
-
-impl IdentityKind {
-    pub fn domain(self) -> &'static str {
-        match self {
-            IdentityKind::Email => "id:email",
-            IdentityKind::Phone => "id:phone",
-            IdentityKind::NamePostcodeDob => "id:name_postcode_dob",
-        }
-    }
-}
-
-/// The exact normalised identifiers of a record, as (kind, text) pairs ready to be digested.
-pub fn identity_keys(record: &CleanRecord) -> Vec<(IdentityKind, String)> {
-    let mut keys = Vec::new();
-    if let Some(email) = &record.email {
-        keys.push((IdentityKind::Email, email.as_str().to_string()));
-    }
-    for phone in &record.phones {
-        keys.push((IdentityKind::Phone, phone.e164().to_string()));
-    }
-    if let (Some(postcode), Some(dob)) = (&record.postcode, &record.date_of_birth) {
-        let name = format!("{}|{}", record.first_name.to_lowercase(), record.surname.to_lowercase());
-        keys.push((IdentityKind::NamePostcodeDob, format!("{name}|{}|{}", postcode.as_str(), dob.as_iso())));
-    }
-    keys
-}
 
 #[cfg(test)]
 mod tests {

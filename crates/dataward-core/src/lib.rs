@@ -7,7 +7,7 @@
 //! - `normalise`: parse-don't-validate types for postcodes, phones, emails, dates of birth, names.
 //! - `record`: turning one mapped row into a clean record or a quarantine reason.
 //! - `quarantine`: the reason codes for rejected rows.
-//! - `partner`: partner channels and statuses; `keys`: identity keys for grouping records.
+//! - `partner`: partner channels and statuses; `keys`: keyed hashes of identifiers.
 //! - `policy`: release decisions per value (allow on a basis, or deny with a reason code).
 //! - `rights`: data-subject rights requests: kinds, state machine, deadlines, DRP view, queue order.
 //! - `selection`: marketing-selection facets (birth year, postcode area/district, renewal month,
