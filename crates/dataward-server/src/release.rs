@@ -26,6 +26,7 @@ use dataward_core::screening::{
 use dataward_core::taxonomy::{Category, Purpose, categories};
 use dataward_store::Store;
 use dataward_store::clients::Client;
+use dataward_store::linkage::PersonMatch;
 use dataward_store::release::{Candidate, DecisionRecord, Disclosure, RequestRecord};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -277,20 +278,30 @@ pub struct Ask<'a> {
 }
 
 /// `verify`: does the client's record match a person held, field by field?
-pub async fn verify(ask: Ask<'_>) -> Result<VerifyAnswer, AppError> {
+/// The steps every question about one subject starts with: the purpose checked, the subject
+/// matched, the request to record. Below the link band the request is recorded with nothing
+/// considered, and no person is returned.
+async fn open_request(ask: &Ask<'_>, kind: &str) -> Result<(Purpose, RequestRecord, PersonMatch), AppError> {
     let purpose = check_purpose(ask.profile, ask.client, ask.purpose)?;
     let found = ask.store.match_person(&ask.subject.match_record(), &ask.profile.linkage, ask.now).await?;
-    let mut record = RequestRecord {
+    let record = RequestRecord {
         id: ask.request_id.clone(),
         client_id: ask.client.id.clone(),
-        kind: "verify".into(),
+        kind: kind.into(),
         purpose: purpose.as_str().into(),
         at: ask.now.to_string(),
         person_id: found.person_id.clone(),
         band: band_name(found.band).into(),
     };
-    let Some(person) = &found.person_id else {
+    if found.person_id.is_none() {
         ask.store.record_release(&record, &[], &[]).await?;
+    }
+    Ok((purpose, record, found))
+}
+
+pub async fn verify(ask: Ask<'_>) -> Result<VerifyAnswer, AppError> {
+    let (purpose, record, found) = open_request(&ask, "verify").await?;
+    let Some(person) = &found.person_id else {
         return Ok(VerifyAnswer { request_id: record.id, band: record.band, fields: vec![] });
     };
     let candidates = ask.store.release_candidates(person).await?;
@@ -327,26 +338,14 @@ pub async fn verify(ask: Ask<'_>) -> Result<VerifyAnswer, AppError> {
         }
         fields.push(FieldCheck { field: evidence.field.to_string(), outcome: outcome.into() });
     }
-    record.person_id = Some(person.clone());
     ask.store.record_release(&record, &decisions, &disclosures).await?;
     Ok(VerifyAnswer { request_id: record.id, band: record.band, fields })
 }
 
 /// `trace`: the person's current contact values the policy allows for the purpose.
 pub async fn trace(ask: Ask<'_>) -> Result<TraceAnswer, AppError> {
-    let purpose = check_purpose(ask.profile, ask.client, ask.purpose)?;
-    let found = ask.store.match_person(&ask.subject.match_record(), &ask.profile.linkage, ask.now).await?;
-    let record = RequestRecord {
-        id: ask.request_id.clone(),
-        client_id: ask.client.id.clone(),
-        kind: "trace".into(),
-        purpose: purpose.as_str().into(),
-        at: ask.now.to_string(),
-        person_id: found.person_id.clone(),
-        band: band_name(found.band).into(),
-    };
+    let (purpose, record, found) = open_request(&ask, "trace").await?;
     let Some(person) = &found.person_id else {
-        ask.store.record_release(&record, &[], &[]).await?;
         return Ok(TraceAnswer { request_id: record.id, band: record.band, values: vec![], withheld: vec![] });
     };
     let released = decide_release(ask.store, ask.profile, ask.client, purpose, person).await?;

@@ -22,7 +22,7 @@ use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
-    Names, delete_persons, event_rows, insert_events, insert_reviews, move_records, review_row,
+    Names, delete_persons, event_row, event_rows, insert_events, insert_reviews, move_records, review_row,
 };
 use crate::linkage::assign::assign;
 use crate::linkage::candidates::{candidate_persons, held_persons};
@@ -449,15 +449,9 @@ impl IngestTx {
         let mut events = Vec::new();
         for (record, person) in &affected {
             let detail = serde_json::json!({ "person": person, "record": record, "refresh": self.outcome.batch_id });
-            events.push(vec![
-                Val::Text(new_id()),
-                Val::Text(person.clone()),
-                Val::Text(self.received_at.clone()),
-                Val::OptText(Some(self.outcome.batch_id.clone())),
-                Val::Text("removed".into()),
-                Val::OptText(Some(record.clone())),
-                Val::Text(detail.to_string()),
-            ]);
+            let batch = Some(self.outcome.batch_id.as_str());
+            let detail = detail.to_string();
+            events.push(event_row(&new_id(), person, &self.received_at, batch, "removed", Some(record), &detail));
         }
         let model = self.linkage.model();
         let held = held_persons(&mut self.tx, backend, self.store.codec.as_ref(), &persons).await?;
@@ -475,15 +469,9 @@ impl IngestTx {
                 let records: Vec<String> = part.iter().map(|&i| h.records[i].0.clone()).collect();
                 let detail = serde_json::json!({ "from": h.person_id, "into": into, "records": records, "by": null });
                 for p in [&h.person_id, &into] {
-                    events.push(vec![
-                        Val::Text(new_id()),
-                        Val::Text(p.clone()),
-                        Val::Text(self.received_at.clone()),
-                        Val::OptText(Some(self.outcome.batch_id.clone())),
-                        Val::Text("split".into()),
-                        Val::OptText(None),
-                        Val::Text(detail.to_string()),
-                    ]);
+                    let batch = Some(self.outcome.batch_id.as_str());
+                    let detail = detail.to_string();
+                    events.push(event_row(&new_id(), p, &self.received_at, batch, "split", None, &detail));
                 }
                 moves.extend(records.into_iter().map(|r| (r, h.person_id.clone(), into.clone())));
             }

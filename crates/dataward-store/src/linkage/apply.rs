@@ -124,20 +124,29 @@ pub(crate) fn event_rows(event: &Event, names: &Names<'_>, at: &str, batch_id: O
     let id = new_id();
     let mut concerned: Vec<String> = concerned.into_iter().flatten().collect();
     concerned.dedup();
-    concerned
-        .into_iter()
-        .map(|person| {
-            vec![
-                Val::Text(id.clone()),
-                Val::Text(person),
-                Val::Text(at.to_string()),
-                Val::OptText(batch_id.map(str::to_string)),
-                Val::Text(kind.to_string()),
-                Val::OptText(record.clone()),
-                Val::Text(detail.to_string()),
-            ]
-        })
-        .collect()
+    let detail = detail.to_string();
+    concerned.iter().map(|person| event_row(&id, person, at, batch_id, kind, record.as_deref(), &detail)).collect()
+}
+
+/// One `linkage_events` row: event `id` as it concerns `person`.
+pub(crate) fn event_row(
+    id: &str,
+    person: &str,
+    at: &str,
+    batch_id: Option<&str>,
+    kind: &str,
+    record: Option<&str>,
+    detail: &str,
+) -> Vec<Val> {
+    vec![
+        Val::Text(id.to_string()),
+        Val::Text(person.to_string()),
+        Val::Text(at.to_string()),
+        Val::OptText(batch_id.map(str::to_string)),
+        Val::Text(kind.to_string()),
+        Val::OptText(record.map(str::to_string)),
+        Val::Text(detail.to_string()),
+    ]
 }
 
 pub(crate) async fn insert_events(

@@ -9,8 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use super::apply::{delete_persons, insert_events, move_records};
-use crate::sql::Val;
+use super::apply::{delete_persons, event_row, insert_events, move_records};
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -91,17 +90,7 @@ impl Store {
             let detail = json!({ "into": candidate, "from": person, "review": id, "manual": true }).to_string();
             let rows = [&candidate, &person]
                 .iter()
-                .map(|p| {
-                    vec![
-                        Val::Text(event.clone()),
-                        Val::Text(p.to_string()),
-                        Val::Text(at.clone()),
-                        Val::OptText(None),
-                        Val::Text("merged".into()),
-                        Val::OptText(None),
-                        Val::Text(detail.clone()),
-                    ]
-                })
+                .map(|p| event_row(&event, p, &at, None, "merged", None, &detail))
                 .collect();
             insert_events(&mut tx, self.backend, rows).await?;
         }
