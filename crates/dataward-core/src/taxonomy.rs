@@ -139,6 +139,12 @@ impl Serialize for Purpose {
         s.serialize_str(self.0)
     }
 }
+impl<'de> serde::Deserialize<'de> for Purpose {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Purpose::parse(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown purpose `{name}`")))
+    }
+}
 
 /// The known purposes.
 pub mod purposes {

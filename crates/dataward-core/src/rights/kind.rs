@@ -35,7 +35,7 @@ pub enum ObjectionScope {
 ///
 /// A marketing channel is a purpose in dataward's vocabulary (`marketing.email`, `marketing.sms`,
 /// ...), so "per channel or purpose" is one `Purpose`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "scope", content = "purpose")]
 pub enum ConsentScope {
     /// Every use that rests on consent.
@@ -55,7 +55,7 @@ impl ConsentScope {
 }
 
 /// The right a request exercises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum RequestKind {
     /// Art. 15: a copy of the data, its sources, purposes, recipients and retention.
@@ -98,5 +98,49 @@ impl RequestKind {
             self,
             RequestKind::Objection { scope: ObjectionScope::DirectMarketing } | RequestKind::ConsentWithdrawal { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod stored_form_tests {
+    use super::*;
+    use crate::rights::{Event, ExtensionGround, ExtensionReason, RefusalReason};
+    use crate::taxonomy::purposes;
+
+    #[test]
+    fn every_kind_and_event_survives_the_json_it_is_stored_as() {
+        let kinds = [
+            RequestKind::Access,
+            RequestKind::Portability,
+            RequestKind::Rectification,
+            RequestKind::Erasure,
+            RequestKind::Restriction,
+            RequestKind::LiftRestriction,
+            RequestKind::Objection { scope: ObjectionScope::DirectMarketing },
+            RequestKind::Objection { scope: ObjectionScope::AllLegitimateInterests },
+            RequestKind::ConsentWithdrawal { scope: ConsentScope::AllConsent },
+            RequestKind::ConsentWithdrawal { scope: ConsentScope::Purpose(purposes::MARKETING_SMS) },
+        ];
+        for kind in kinds {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(serde_json::from_str::<RequestKind>(&json).unwrap(), kind, "{json}");
+        }
+        let events = [
+            Event::RequireVerification,
+            Event::Verified,
+            Event::Extend { months: 2, reason: ExtensionReason::new(ExtensionGround::Complex, "many sources") },
+            Event::Refuse { reason: RefusalReason::ManifestlyExcessive },
+            Event::Complete,
+        ];
+        for event in events {
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event, "{json}");
+        }
+        assert!(
+            serde_json::from_str::<RequestKind>(
+                r#"{"type":"consent_withdrawal","scope":{"scope":"purpose","purpose":"astrology"}}"#
+            )
+            .is_err()
+        );
     }
 }

@@ -15,10 +15,12 @@
 
 mod deadline;
 mod drp;
+pub mod flags;
 mod kind;
 mod queue;
 pub mod report;
 mod request;
+mod requester;
 mod status;
 mod transition;
 
@@ -30,6 +32,9 @@ pub use drp::{DrpReason, DrpStatus, DrpView, drp_view};
 pub use kind::{ConsentScope, ObjectionScope, RequestId, RequestKind};
 pub use queue::{DUE_SOON_DAYS, Urgency, queue_cmp, sort_queue, urgency};
 pub use request::{Extension, NoticeOwed, Request};
+pub use requester::{
+    CORRECTABLE_FIELDS, Contact, Correction, Requester, RequesterError, RequesterForm, normalise_correction,
+};
 pub use status::{ExtensionGround, ExtensionReason, RefusalReason, Status};
 pub use transition::{Event, HistoryEntry, Transition, TransitionError, apply, replay};
 

@@ -25,7 +25,7 @@ use super::status::{ExtensionReason, RefusalReason, Status};
 use crate::profile::ResponsePeriod;
 
 /// Something that happens to a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
     /// Triage: the requester must prove their identity (the clock stops until they do).
