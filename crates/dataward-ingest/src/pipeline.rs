@@ -115,6 +115,7 @@ where
         new_persons: 0,
         known_records: 0,
         removed_records: 0,
+        erased_lines: vec![],
         unknown_columns: vec![],
         ignored_columns: vec![],
     };
@@ -165,6 +166,7 @@ where
                 summary.new_persons = outcome.new_persons;
                 summary.known_records = outcome.known_records;
                 summary.removed_records = outcome.removed_records;
+                summary.erased_lines = outcome.erased_lines;
                 break Ok(());
             }
         }

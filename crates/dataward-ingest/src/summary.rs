@@ -18,6 +18,8 @@ pub struct IngestSummary {
     pub new_persons: u64,
     pub known_records: u64,
     pub removed_records: u64,
+    /// Lines not stored because they carry an identifier of an erased person.
+    pub erased_lines: Vec<u64>,
     pub unknown_columns: Vec<String>,
     pub ignored_columns: Vec<String>,
 }
@@ -32,6 +34,10 @@ impl fmt::Display for IngestSummary {
         writeln!(f, "  quarantined        {:>10}", self.quarantined)?;
         for (reason, n) in &self.quarantined_by_reason {
             writeln!(f, "    {reason:<22}{n:>6}")?;
+        }
+        if !self.erased_lines.is_empty() {
+            let lines: Vec<String> = self.erased_lines.iter().map(u64::to_string).collect();
+            writeln!(f, "  not stored: erased persons' identifiers on lines {}", lines.join(", "))?;
         }
         if self.removed_records > 0 {
             writeln!(f, "  earlier records removed by refresh {}", self.removed_records)?;

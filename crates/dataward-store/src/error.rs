@@ -15,6 +15,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Transition(#[from] dataward_core::rights::TransitionError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -82,6 +82,9 @@ pub struct BatchOutcome {
     pub known_records: u64,
     /// The partner's earlier records removed by a refresh.
     pub removed_records: u64,
+    /// Lines not stored because they hold an identifier of an erased person (the erasure's
+    /// suppression entries); counted and reported, never kept.
+    pub erased_lines: Vec<u64>,
 }
 
 /// An open batch. Nothing is visible to anyone else until `finish` commits.
@@ -96,6 +99,8 @@ pub struct IngestTx {
     thresholds: LinkageThresholds,
     /// Persons this batch created that still exist.
     created_persons: HashSet<String>,
+    /// Identifier digests of erased persons (`suppressions` with reason `erasure`).
+    erased: HashSet<dataward_core::keys::Digest>,
     now: Timestamp,
 }
 
@@ -124,7 +129,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let linkage = ensure_on(&mut tx, self, now).await?;
+        let erased: Vec<(Vec<u8>,)> =
+            sqlx::query_as("SELECT digest FROM suppressions WHERE reason = 'erasure'").fetch_all(&mut *tx).await?;
+        let erased = erased.into_iter().filter_map(|(d,)| d.try_into().ok()).collect();
         Ok(IngestTx {
+            erased,
             tx,
             store: self.clone(),
             partner_id: partner.id.clone(),
@@ -148,6 +157,7 @@ impl IngestTx {
     /// whose partner record id repeats one earlier in the file is quarantined instead; those rows
     /// are returned.
     pub async fn write_records(&mut self, rows: Vec<PendingRow>) -> Result<Vec<QuarantinedRow>, StoreError> {
+        let rows = self.drop_erased(rows);
         let (records, duplicates) = self.split_duplicates(rows).await?;
         self.write_quarantine(&duplicates).await?;
         if records.is_empty() {
@@ -373,6 +383,31 @@ impl IngestTx {
         Ok(())
     }
 
+    /// Keeps back rows that carry an identifier of an erased person, noting their lines.
+    fn drop_erased(&mut self, rows: Vec<PendingRow>) -> Vec<PendingRow> {
+        if self.erased.is_empty() {
+            return rows;
+        }
+        let indexer = self.store.indexer.clone();
+        rows.into_iter()
+            .filter(|row| {
+                let r = &row.record;
+                let emails: Vec<&str> = r.email.iter().map(|e| e.as_str()).collect();
+                let phones: Vec<&str> = r.phones.iter().map(|p| p.e164()).collect();
+                let addresses: Vec<(&str, &str, &str)> = match (r.address_lines.first(), &r.postcode) {
+                    (Some(line), Some(pc)) => vec![(r.surname.as_str(), line.as_str(), pc.as_str())],
+                    _ => vec![],
+                };
+                let digests = dataward_core::screening::subject_digests(&indexer, &emails, &phones, &addresses);
+                let erased = digests.iter().any(|(_, d)| self.erased.contains(d));
+                if erased {
+                    self.outcome.erased_lines.push(row.line);
+                }
+                !erased
+            })
+            .collect()
+    }
+
     /// Applies the refresh rule, records the batch's totals and commits.
     pub async fn finish(
         mut self,
@@ -387,7 +422,8 @@ impl IngestTx {
         let o = &self.outcome;
         sqlx::query(
             "UPDATE batches SET file_sha256 = $1, rows_read = $2, rows_accepted = $3, rows_quarantined = $4,
-                 new_persons = $5, known_persons = $6, removed_records = $7, unknown_columns = $8 WHERE id = $9",
+                 new_persons = $5, known_persons = $6, removed_records = $7, unknown_columns = $8, rows_erased = $10
+             WHERE id = $9",
         )
         .bind(file_sha256)
         .bind(rows_read as i64)
@@ -398,6 +434,7 @@ impl IngestTx {
         .bind(o.removed_records as i64)
         .bind(unknown_columns.join("\t"))
         .bind(&o.batch_id)
+        .bind(o.erased_lines.len() as i64)
         .execute(&mut *self.tx)
         .await?;
         self.tx.commit().await?;

@@ -10,6 +10,8 @@
 //!   model, merges and splits, queries, reviews).
 //! - `release`: values with provenance for the policy, and the atomic record of a client
 //!   request (decisions and disclosure ledger).
+//! - `rights`: data-subject requests (stored with their event history), one-time codes, the
+//!   rights flags on a person's records, erasure and rectification, downloads, the outbox.
 //! - `jobs`: client batch jobs (queued, claimed, progress, result through the codec).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
@@ -34,6 +36,7 @@ pub mod partners;
 pub mod reads;
 pub mod registers;
 pub mod release;
+pub mod rights;
 mod sql;
 pub mod store;
 pub mod suppressions;

@@ -12,6 +12,8 @@ use dataward_store::{Store, StoreError};
 use jiff::Timestamp;
 use sqlx::Row;
 
+#[path = "contract/rights.rs"]
+mod rights;
 #[path = "contract/screening.rs"]
 mod screening;
 

@@ -33,6 +33,36 @@ pub fn domain(kind: IdentifierKind) -> &'static str {
     }
 }
 
+/// The identifiers that single a person out, as `(kind, digest)`: each email, each phone, and
+/// the name + address key of each address. Used to suppress an erased person's identifiers and to
+/// recognise them when a partner sends them again. Identifiers that cannot be keyed are skipped.
+pub fn subject_digests(
+    indexer: &Indexer,
+    emails: &[&str],
+    phones: &[&str],
+    addresses: &[(&str, &str, &str)],
+) -> Vec<(IdentifierKind, Digest)> {
+    let mut out = Vec::new();
+    for e in emails {
+        if let Some(k) = email_key(e) {
+            out.push((IdentifierKind::Email, digest(indexer, IdentifierKind::Email, &k)));
+        }
+    }
+    for p in phones {
+        if let Some(k) = phone_key(p) {
+            out.push((IdentifierKind::Phone, digest(indexer, IdentifierKind::Phone, &k)));
+        }
+    }
+    for (surname, line, postcode) in addresses {
+        if let Ok(k) = name_address_key(surname, line, postcode) {
+            out.push((IdentifierKind::NameAddress, digest(indexer, IdentifierKind::NameAddress, &k)));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The keyed digest of a screening key's text.
 pub fn digest(indexer: &Indexer, kind: IdentifierKind, key: &str) -> Digest {
     indexer.digest(domain(kind), key)

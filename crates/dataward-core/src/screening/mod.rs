@@ -23,7 +23,7 @@ pub mod vocabulary;
 
 pub use entries::{Action, EntryError};
 pub use fields::{UnclosedQuote, split_line};
-pub use keys::{NameAddressError, email_key, name_address_key, phone_key};
+pub use keys::{NameAddressError, email_key, name_address_key, phone_key, subject_digests};
 pub use parser::{Change, HeaderError, LoadReport, RegisterParser, Rejection};
 pub use screen::{Hit, HitReason, HitSource, ListRow, NameAddress, RowKeys, Screener};
 pub use set::{ScreeningSet, truncate};

@@ -83,3 +83,5 @@ CREATE INDEX notifications_request ON notifications(request_id);
 
 ALTER TABLE clients ADD COLUMN notify_email TEXT;
 ALTER TABLE clients ADD COLUMN notify_webhook TEXT;
+
+ALTER TABLE batches ADD COLUMN rows_erased BIGINT NOT NULL DEFAULT 0;

@@ -19,6 +19,7 @@ const PERSON_SCOPED_BY_RECORD: &[(&str, &str)] = &[
     ("blocking_keys", "source_record_id"),
     ("linkage_reviews", "source_record_id"),
     ("selection_facets", "source_record_id"),
+    ("rights_flags", "source_record_id"),
 ];
 
 /// Moves records to other persons: `(record, from, to)`.

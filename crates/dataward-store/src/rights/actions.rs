@@ -1,0 +1,252 @@
+//! What completing a request does to held data: rights flags on a person's records, erasure of
+//! every source record (with suppression of the person's identifiers so no partner file brings
+//! them back), and rectification of a field on every source record.
+
+use std::collections::BTreeSet;
+
+use dataward_core::rights::Correction;
+use dataward_core::rights::flags::{Flag, FlagChange};
+use dataward_core::screening::{IdentifierKind, subject_digests};
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::sql::placeholder_list;
+use crate::store::new_id;
+use crate::{Store, StoreError};
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ErasureSummary {
+    pub persons: usize,
+    pub records: usize,
+    pub values: usize,
+    /// The partners that supplied the erased data (names), to be told and for the record.
+    pub partners: Vec<String>,
+    /// Identifiers newly suppressed (keyed digests; never the values).
+    pub suppressed_identifiers: usize,
+}
+
+/// What a rectification changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RectificationSummary {
+    /// `(field, records changed)`.
+    pub fields: Vec<(String, usize)>,
+    pub partners: Vec<String>,
+}
+
+/// Tables keyed by source record that erasure clears, children first.
+const RECORD_TABLES: &[(&str, &str)] = &[
+    ("rights_flags", "source_record_id"),
+    ("selection_facets", "source_record_id"),
+    ("linkage_reviews", "source_record_id"),
+    ("blocking_keys", "source_record_id"),
+    ("match_records", "source_record_id"),
+    ("record_values", "source_record_id"),
+    ("source_records", "id"),
+];
+
+const PHONE_FIELDS: [&str; 3] = ["mobile", "landline", "phone"];
+
+async fn records_of(conn: &mut AnyConnection, person_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM source_records WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+async fn partners_of(conn: &mut AnyConnection, person_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT p.name FROM source_records s JOIN partners p ON p.id = s.partner_id
+         WHERE s.person_id = $1 ORDER BY p.name",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+impl Store {
+    /// The rights flags on a person's records.
+    pub async fn subject_flags(&self, person_id: &str) -> Result<BTreeSet<Flag>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT flag FROM rights_flags WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|(f,)| Flag::parse(&f).ok_or_else(|| StoreError::Corrupt(format!("rights flag `{f}`"))))
+            .collect()
+    }
+
+    /// Sets and clears flags on every record of the persons, for `request_id`.
+    pub async fn change_subject_flags(
+        &self,
+        person_ids: &[String],
+        change: &FlagChange,
+        request_id: &str,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut records = 0;
+        for person in person_ids {
+            for record in records_of(&mut tx, person).await? {
+                records += 1;
+                for flag in &change.set {
+                    sqlx::query(
+                        "INSERT INTO rights_flags (source_record_id, person_id, flag, request_id, set_at)
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_record_id, flag) DO NOTHING",
+                    )
+                    .bind(&record)
+                    .bind(person)
+                    .bind(flag.as_str())
+                    .bind(request_id)
+                    .bind(now.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            for flag in &change.clear {
+                sqlx::query("DELETE FROM rights_flags WHERE person_id = $1 AND flag = $2")
+                    .bind(person)
+                    .bind(flag.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(records)
+    }
+
+    /// Erases persons: suppresses every identifier they were held under (reason `erasure`,
+    /// scope all), then removes every source record, value, matching form and flag, and the
+    /// persons, in one transaction. Disclosure-ledger rows stay: they hold no values and are the
+    /// record of who must be told.
+    pub async fn erase_persons(&self, person_ids: &[String], now: Timestamp) -> Result<ErasureSummary, StoreError> {
+        let mut summary = ErasureSummary { persons: person_ids.len(), ..ErasureSummary::default() };
+        let mut tx = self.pool.begin().await?;
+        let mut partners = BTreeSet::new();
+        for person in person_ids {
+            partners.extend(partners_of(&mut tx, person).await?);
+            let values = sqlx::query("SELECT source_record_id, field, value FROM record_values WHERE person_id = $1")
+                .bind(person)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut by_record: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+            for v in &values {
+                let stored: Vec<u8> = v.try_get("value")?;
+                let value = self.codec.decode(person, &stored)?;
+                by_record.entry(v.try_get("source_record_id")?).or_default().push((v.try_get("field")?, value));
+            }
+            summary.values += values.len();
+            let mut emails = Vec::new();
+            let mut phones = Vec::new();
+            let mut addresses = Vec::new();
+            for fields in by_record.values() {
+                let get = |name: &str| fields.iter().find(|(f, _)| f == name).map(|(_, v)| v.as_str());
+                for (f, v) in fields {
+                    if f == "email" {
+                        emails.push(v.as_str());
+                    } else if PHONE_FIELDS.contains(&f.as_str()) {
+                        phones.push(v.as_str());
+                    }
+                }
+                if let (Some(s), Some(l), Some(p)) = (get("surname"), get("address_line_1"), get("postcode")) {
+                    addresses.push((s, l, p));
+                }
+            }
+            for (kind, digest) in subject_digests(&self.indexer, &emails, &phones, &addresses) {
+                let added = sqlx::query(
+                    "INSERT INTO suppressions (id, digest, identifier_kind, reason, scope, person_id, created_at)
+                     VALUES ($1, $2, $3, 'erasure', 'all', $4, $5)
+                     ON CONFLICT (digest, identifier_kind, reason, scope) DO NOTHING",
+                )
+                .bind(new_id())
+                .bind(digest.to_vec())
+                .bind(kind.as_str())
+                .bind(person)
+                .bind(now.to_string())
+                .execute(&mut *tx)
+                .await?;
+                summary.suppressed_identifiers += added.rows_affected() as usize;
+            }
+            let records = records_of(&mut tx, person).await?;
+            summary.records += records.len();
+            for chunk in records.chunks(1_000) {
+                for (table, column) in RECORD_TABLES {
+                    let sql = format!(
+                        "DELETE FROM {table} WHERE {column} IN ({})",
+                        placeholder_list(self.backend, 1, chunk.len())
+                    );
+                    let mut q = sqlx::query(AssertSqlSafe(sql));
+                    for r in chunk {
+                        q = q.bind(r.clone());
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query("DELETE FROM persons WHERE id = $1").bind(person).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        summary.partners = partners.into_iter().collect();
+        Ok(summary)
+    }
+
+    /// Writes each correction to every source record of the persons that holds the field (a
+    /// phone correction replaces every phone field). Lookup digests follow the new value.
+    pub async fn rectify_persons(
+        &self,
+        person_ids: &[String],
+        corrections: &[Correction],
+    ) -> Result<RectificationSummary, StoreError> {
+        let mut summary = RectificationSummary::default();
+        let mut partners = BTreeSet::new();
+        let mut tx = self.pool.begin().await?;
+        for c in corrections {
+            let fields: Vec<&str> = if c.field == "phone" { PHONE_FIELDS.to_vec() } else { vec![c.field.as_str()] };
+            let mut changed = 0;
+            for person in person_ids {
+                partners.extend(partners_of(&mut tx, person).await?);
+                for field in &fields {
+                    let hashed = crate::ingest_tx::LOOKUP_FIELDS.contains(field);
+                    let digest = hashed.then(|| self.indexer.digest(&format!("value:{field}"), &c.value).to_vec());
+                    let done = sqlx::query(
+                        "UPDATE record_values SET value = $1, value_hash = $2 WHERE person_id = $3 AND field = $4",
+                    )
+                    .bind(self.codec.encode(person, &c.value))
+                    .bind(digest)
+                    .bind(person)
+                    .bind(*field)
+                    .execute(&mut *tx)
+                    .await?;
+                    changed += done.rows_affected() as usize;
+                }
+            }
+            summary.fields.push((c.field.clone(), changed));
+        }
+        tx.commit().await?;
+        summary.partners = partners.into_iter().collect();
+        Ok(summary)
+    }
+
+    /// Whether any of these identifiers was erased (and so must not be stored again).
+    pub async fn erased_identifiers(
+        &self,
+        digests: &[(IdentifierKind, dataward_core::keys::Digest)],
+    ) -> Result<bool, StoreError> {
+        for chunk in digests.chunks(500) {
+            let sql = format!(
+                "SELECT 1 FROM suppressions WHERE reason = 'erasure' AND digest IN ({}) LIMIT 1",
+                placeholder_list(self.backend, 1, chunk.len())
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (_, d) in chunk {
+                q = q.bind(d.to_vec());
+            }
+            if q.fetch_optional(&self.pool).await?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
