@@ -72,6 +72,10 @@ pub enum AppError {
     InvalidColumns(String),
     #[error("{0}")]
     EmptyFile(String),
+    #[error("{0}")]
+    CodeRefused(String),
+    #[error("{0}")]
+    Conflict(String),
     #[error("the database is not answering")]
     Unavailable(#[source] Box<dyn StdError + Send + Sync>),
     #[error("internal error")]
@@ -98,6 +102,8 @@ impl AppError {
             | AppError::ColumnNotHeld { .. }
             | AppError::InvalidColumns(_)
             | AppError::EmptyFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::CodeRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -119,6 +125,8 @@ impl AppError {
             AppError::ColumnNotHeld { .. } => ("column-not-held", "Column not held"),
             AppError::InvalidColumns(_) => ("invalid-columns", "Invalid columns"),
             AppError::EmptyFile(_) => ("empty-file", "Empty file"),
+            AppError::CodeRefused(_) => ("code-refused", "Code refused"),
+            AppError::Conflict(_) => ("conflict", "Not allowed in this state"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
             AppError::Internal(_) => ("internal", "Internal server error"),
         }
@@ -175,7 +183,12 @@ impl IntoResponse for AppError {
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
-        AppError::internal(error)
+        match error {
+            // The law refused the step (e.g. refusing an absolute objection): the caller's
+            // mistake, said in the core's words.
+            StoreError::Transition(e) => AppError::Conflict(e.to_string()),
+            other => AppError::internal(other),
+        }
     }
 }
 

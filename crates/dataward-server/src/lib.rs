@@ -10,6 +10,7 @@
 //! - `health`: `GET /health`, `GET /version`.
 //! - `partner_files`: `POST /v1/partner/files`, `GET /v1/partner/batches`,
 //!   `GET /v1/partner/batches/{id}/quarantine`.
+//! - `rights`: data-subject rights: the service, the portal, the DRP API, the outbox delivery.
 //! - `openapi`: `GET /openapi.json`, generated from the handlers.
 //!
 //! Each resource module exposes `router() -> Router<AppState>`; `app` merges them and wraps them
@@ -32,6 +33,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod partner_files;
 pub mod release;
+pub mod rights;
 pub mod screen_api;
 pub mod selection_api;
 pub mod spool;
@@ -57,6 +59,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(screen_api::router())
         .merge(batch_api::router())
         .merge(selection_api::router())
+        .merge(rights::drp_api::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(Extension(Arc::new(config)));

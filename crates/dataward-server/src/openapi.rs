@@ -14,6 +14,7 @@ use crate::error::Problem;
 use crate::health::{self, Health, Version};
 use crate::partner_files::{self, Batch, BatchList, QuarantineReport, QuarantinedRow, UploadMode, UploadSummary};
 use crate::release::{FieldCheck, ReleasedValue, Subject, TraceAnswer, VerifyAnswer, Withheld};
+use crate::rights::drp_api::{self, CorrectionClaim, DrpStatusAnswer, DrpSubmit, DrpVerify, IdentityClaims};
 use crate::screen_api::{self, ScreenAnswer, ScreenRequest, ScreenRow, ScreenedRow};
 use crate::selection_api::{self, SelectedPerson, SelectionCount, SelectionExtract, SelectionRequest};
 use crate::state::AppState;
@@ -47,14 +48,20 @@ pub const CLIENT_KEY_SCHEME: &str = "client_key";
         batch_api::result,
         selection_api::count,
         selection_api::extract,
+        drp_api::submit,
+        drp_api::status,
+        drp_api::verify,
+        drp_api::revoke,
     ),
     components(schemas(Problem, Health, Version, UploadMode, UploadSummary, Batch, BatchList, QuarantinedRow, QuarantineReport,
         SubjectRequest, Subject, VerifyAnswer, FieldCheck, TraceAnswer, ReleasedValue, Withheld, Explanation, Sources,
-        ScreenRequest, ScreenRow, ScreenAnswer, ScreenedRow, SelectionRequest, SelectionCount, SelectionExtract, SelectedPerson)),
+        ScreenRequest, ScreenRow, ScreenAnswer, ScreenedRow, SelectionRequest, SelectionCount, SelectionExtract, SelectedPerson,
+        DrpSubmit, IdentityClaims, CorrectionClaim, DrpStatusAnswer, DrpVerify)),
     modifiers(&BearerScheme),
     tags(
         (name = "service", description = "Health, version and this document"),
         (name = "partner", description = "Partners send their files and read back what happened to them"),
+        (name = "rights", description = "Data subjects (or their agents) exercise their rights: Data Rights Protocol shaped"),
         (name = "client", description = "Clients verify and trace persons for a contracted purpose; every release is in the ledger"),
     )
 )]

@@ -194,14 +194,17 @@ async fn decide_all(
     store: &Store,
     profile: &Profile,
     request: &Request<'_>,
+    person: &str,
     candidates: &[Candidate],
 ) -> Result<Vec<(usize, Decided)>, AppError> {
     let digests = screening_digests(store.indexer(), candidates);
     let wanted: Vec<Digest> = digests.iter().flatten().copied().collect();
     let facts = store.screening_facts(&wanted).await?;
+    // Restriction, objection and consent withdrawal as completed rights requests left them.
+    let flags = store.subject_flags(person).await?;
     let subject = SubjectState {
         suppressed: facts.suppressed.iter().any(|(_, _, scope)| *scope == Scope::All),
-        ..SubjectState::default()
+        ..dataward_core::rights::flags::subject_state(&flags)
     };
     let usable: Vec<usize> =
         candidates.iter().enumerate().filter(|(_, c)| Category::parse(&c.category).is_some()).map(|(i, _)| i).collect();
@@ -307,7 +310,7 @@ pub async fn verify(ask: Ask<'_>) -> Result<VerifyAnswer, AppError> {
     let candidates = ask.store.release_candidates(person).await?;
     let contract = ClientContract::for_purposes(ask.client.purposes.iter().copied());
     let request = Request::to_client(purpose, &contract);
-    let decided = decide_all(ask.store, ask.profile, &request, &candidates).await?;
+    let decided = decide_all(ask.store, ask.profile, &request, person, &candidates).await?;
     let decisions: Vec<DecisionRecord> = decided.iter().map(|(i, d)| decision_record(&candidates[*i], d)).collect();
     let mut fields = Vec::new();
     let mut disclosures = Vec::new();
@@ -377,7 +380,7 @@ pub async fn decide_release(
     let candidates = store.release_candidates(person).await?;
     let contract = ClientContract::for_purposes(client.purposes.iter().copied());
     let request = Request::to_client(purpose, &contract);
-    let decided = decide_all(store, profile, &request, &candidates).await?;
+    let decided = decide_all(store, profile, &request, person, &candidates).await?;
     let decisions: Vec<DecisionRecord> = decided.iter().map(|(i, d)| decision_record(&candidates[*i], d)).collect();
     let mut values = Vec::new();
     let mut withheld = Vec::new();

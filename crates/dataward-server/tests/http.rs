@@ -21,6 +21,10 @@ use tower::ServiceExt;
 
 #[path = "http/client_api.rs"]
 mod client_api;
+#[path = "http/rights_api.rs"]
+mod rights_api;
+#[path = "http/smtp_sink.rs"]
+mod smtp_sink;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
 const PROBLEMS: &str = "https://dataward.dev/problems/";

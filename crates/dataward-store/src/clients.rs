@@ -117,3 +117,59 @@ impl Store {
         self.row_by_key("clients", COLUMNS, KeyOwner::Client, presented).await?.as_ref().map(from_row).transpose()
     }
 }
+
+/// A client that received data about a person, and where it wants rights notices (Art. 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecipientClient {
+    pub client_id: String,
+    pub client: String,
+    /// The client's address for data-protection notices (a business contact).
+    pub notify_email: Option<String>,
+    /// The categories it received.
+    pub categories: Vec<String>,
+}
+
+impl Store {
+    /// Sets (or clears) the address a client's rights notices go to.
+    pub async fn set_client_notify_email(&self, name: &str, email: Option<&str>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE clients SET notify_email = $1 WHERE name = $2")
+            .bind(email)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "client", name: name.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Every client the ledger shows received data about these persons (by person, or by any
+    /// of their current source records, so disclosures made before a merge count too).
+    pub async fn recipients_of(&self, person_ids: &[String]) -> Result<Vec<RecipientClient>, StoreError> {
+        let mut found: std::collections::BTreeMap<String, RecipientClient> = Default::default();
+        for person in person_ids {
+            let rows = sqlx::query(
+                "SELECT DISTINCT c.id, c.name, c.notify_email, d.category FROM disclosures d JOIN clients c ON c.id = d.client_id
+                 WHERE d.person_id = $1 OR d.source_record_id IN (SELECT id FROM source_records WHERE person_id = $1)
+                 ORDER BY c.name, d.category",
+            )
+            .bind(person)
+            .fetch_all(&self.pool)
+            .await?;
+            for r in rows {
+                let id: String = r.try_get("id")?;
+                let entry = found.entry(id.clone()).or_insert(RecipientClient {
+                    client_id: id,
+                    client: r.try_get("name")?,
+                    notify_email: r.try_get("notify_email")?,
+                    categories: vec![],
+                });
+                let category: String = r.try_get("category")?;
+                if !entry.categories.contains(&category) {
+                    entry.categories.push(category);
+                }
+            }
+        }
+        Ok(found.into_values().collect())
+    }
+}

@@ -68,9 +68,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Data-subject rights: the access report of a person.
+    /// Data-subject rights: the request queue, intake by post or phone, verification, matching,
+    /// completion (reports, exports, rectification, erasure, restriction, objection), refusals,
+    /// extensions, and the access report of a person.
     #[command(subcommand)]
     Rights(RightsCommand),
+    /// The notification outbox: codes to requesters, notices to recipients.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Identity resolution: the model, training, the review queue, a person's history.
     #[command(subcommand)]
     Linkage(LinkageCommand),
@@ -122,6 +127,106 @@ pub enum RightsCommand {
         email: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// The queue of open requests: overdue first, then due within 7 days, then the rest.
+    List {
+        /// Closed requests too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One request: its state, due date, match, audit trail and notifications.
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a request that came by post, phone or email.
+    Submit(RightsSubmitArgs),
+    /// The DPO checked the requester's identity (documents by post, call-back): start the clock
+    /// and match the requester.
+    Verified { reference: String },
+    /// Ask the requester to prove their contact with a one-time code (sent through the outbox).
+    SendCode { reference: String },
+    /// Confirm or reject a possible match (never acted on until confirmed).
+    Confirm {
+        reference: String,
+        #[arg(long, conflicts_with = "reject")]
+        accept: bool,
+        #[arg(long)]
+        reject: bool,
+    },
+    /// Carry the request out, tell recipients and the requester, close it.
+    Complete {
+        reference: String,
+        /// The public address download links point to.
+        #[arg(long, env = "DATAWARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Refuse with a lawful reason (identity_not_confirmed, suspected_fraud, manifestly_unfounded,
+    /// manifestly_excessive, right_does_not_apply, exemption_applies, compelling_legitimate_grounds).
+    Refuse {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Extend the deadline by 1 or 2 months; the requester is told why at once.
+    Extend {
+        reference: String,
+        #[arg(long)]
+        months: u8,
+        /// complex or numerous_requests.
+        #[arg(long)]
+        ground: String,
+        #[arg(long)]
+        explanation: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RightsSubmitArgs {
+    /// access, portability, correction, deletion, restriction, lift_restriction, objection,
+    /// objection:direct_marketing, consent_withdrawal, consent_withdrawal:PURPOSE.
+    pub kind: String,
+    /// post, phone or email.
+    #[arg(long, default_value = "post")]
+    pub channel: String,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub surname: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub town: Option<String>,
+    #[arg(long)]
+    pub postcode: Option<String>,
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// A correction for a rectification: FIELD=VALUE (repeatable).
+    #[arg(long = "correct")]
+    pub corrections: Vec<String>,
+}
+
+/// The notification outbox.
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Notifications and their delivery state (never their content).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deliver what is due now by SMTP (`DATAWARD_SMTP_URL`).
+    Deliver {
+        #[arg(long, env = "DATAWARD_SMTP_URL")]
+        smtp_url: String,
+        #[arg(long, env = "DATAWARD_MAIL_FROM", default_value = "dataward <privacy@dataward.invalid>")]
+        from: String,
     },
 }
 

@@ -14,6 +14,7 @@ mod partners;
 mod profile;
 mod register;
 mod rights;
+mod rights_requests;
 mod serve;
 mod suppress;
 
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Ledger(args) => ledger::run(global, args).await,
         Command::Explain { request_id, json } => ledger::explain(global, &request_id, json).await,
         Command::Rights(cmd) => rights::run(global, cmd).await,
+        Command::Outbox(cmd) => rights::outbox(global, cmd).await,
         Command::Linkage(cmd) => linkage::run(global, cmd).await,
         Command::Register(cmd) => register::run(global, cmd).await,
         Command::Suppress(cmd) => suppress::run(global, cmd).await,

@@ -1,5 +1,6 @@
-//! `dataward rights`: the DPO's tools for data-subject rights. Today: the access report of a
-//! person (values by source, uses and bases, recipients, retention, rights, how to complain).
+//! `dataward rights` and `dataward outbox`: the DPO's tools for data-subject rights — the queue,
+//! intake by post or phone, verification, matching, completion, refusal, extension — and the
+//! access report of a person (values by source, uses and bases, recipients, retention, rights).
 
 use anyhow::{Result, bail};
 use dataward_core::normalise::Email;
@@ -10,7 +11,9 @@ use crate::cli::{Global, RightsCommand};
 use crate::config;
 
 pub async fn run(global: &Global, cmd: RightsCommand) -> Result<()> {
-    let RightsCommand::Report { person, email, json } = cmd;
+    let RightsCommand::Report { person, email, json } = cmd else {
+        return super::rights_requests::run(global, cmd).await;
+    };
     let profile = config::load_profile(&global.profile)?;
     let store = config::open_store(global).await?;
     let person = match (person, email) {
@@ -75,3 +78,5 @@ pub async fn run(global: &Global, cmd: RightsCommand) -> Result<()> {
     println!("\n{}", report.complaints);
     Ok(())
 }
+
+pub use super::rights_requests::outbox;

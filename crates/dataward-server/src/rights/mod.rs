@@ -1,0 +1,13 @@
+//! Data-subject rights at the HTTP edge: the service every intake shares (`service`), the
+//! public portal pages (`portal`), the Data Rights Protocol API (`drp_api`), the DPO's console
+//! pages (`console`), and delivery of the notification outbox by SMTP (`outbox`).
+//!
+//! No enumeration by design: intake never looks at held data. A request is matched to persons
+//! only after its requester has proved control of the contact they gave, so every answer before
+//! that point is the same whether or not dataward holds anything about them.
+
+pub mod drp_api;
+pub mod outbox;
+pub mod report_page;
+
+pub mod service;

@@ -1,0 +1,451 @@
+//! The rights service: what the portal, the DRP API and the console all do to a request.
+//!
+//! - `submit` records a request and, for remote intake, asks the requester to prove control of
+//!   their contact with a one-time code sent through the outbox.
+//! - `verify_code` checks the code, starts the clock and only then matches the requester to
+//!   persons with the identity engine: a link-band match is acted on, a possible one waits for
+//!   the DPO (`confirm_candidate`), none means nothing is held.
+//! - `complete` carries the request out (report, export, rectification, erasure, flags), tells
+//!   every recipient in the ledger when the law requires it (Art. 19), tells the requester, and
+//!   closes the request. `refuse` and `extend` are the DPO's other answers.
+
+use dataward_core::keys::Digest;
+use dataward_core::linkage::Band;
+use dataward_core::rights::flags::flag_change;
+use dataward_core::rights::report::{AccessReport, Recipient, access_report};
+use dataward_core::rights::{Contact, Event, ExtensionReason, RefusalReason, RequestKind, Requester, Status};
+use dataward_store::release::LedgerFilter;
+use dataward_store::rights::{CodeCheck, NewNotification, NewRightsRequest, StoredRequest};
+use jiff::SignedDuration;
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// How long a one-time code stays valid.
+pub const CODE_MINUTES: i64 = 30;
+/// How long a download link stays valid.
+pub const DOWNLOAD_DAYS: i64 = 7;
+
+/// A recorded request and the status token only its requester is given.
+pub struct Submitted {
+    pub request: StoredRequest,
+    pub status_token: String,
+}
+
+/// What checking a code found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    Verified,
+    WrongCode {
+        attempts_left: i64,
+    },
+    /// Expired or used up: ask for a new code.
+    CodeVoid,
+    /// The request is not waiting for a code (already verified, closed...).
+    NotAwaiting,
+}
+
+/// What completing a request did (no personal data), kept as the request's outcome.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub action: String,
+    pub persons: usize,
+    pub records_changed: usize,
+    pub partners: Vec<String>,
+    pub recipients_notified: Vec<String>,
+    pub recipients_without_address: Vec<String>,
+    pub downloads: Vec<String>,
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes
+}
+
+/// A new unguessable token (256 bits, hex).
+pub fn random_token() -> String {
+    hex::encode(random_bytes::<32>())
+}
+
+/// A new six-digit code.
+pub fn random_code() -> String {
+    let n = u64::from_le_bytes(random_bytes::<8>()) % 1_000_000;
+    format!("{n:06}")
+}
+
+/// The stored digest of a status or download token.
+pub fn token_digest(state: &AppState, token: &str) -> Digest {
+    state.store.indexer().digest("rights:token", token)
+}
+
+fn code_digest(state: &AppState, request_id: &str, code: &str) -> Digest {
+    state.store.indexer().digest("rights:code", &format!("{request_id}:{}", code.trim()))
+}
+
+fn kind_title(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Access => "access to your data",
+        RequestKind::Portability => "a copy of your data to take elsewhere",
+        RequestKind::Rectification => "correction of your data",
+        RequestKind::Erasure => "erasure of your data",
+        RequestKind::Restriction => "restriction of processing",
+        RequestKind::LiftRestriction => "lifting a restriction",
+        RequestKind::Objection { .. } => "your objection",
+        RequestKind::ConsentWithdrawal { .. } => "withdrawal of your consent",
+    }
+}
+
+/// Records a request. Remote intake (`portal`, `api`) asks for a code at once; a request taken
+/// by post or phone waits for the DPO to decide how identity is checked.
+pub async fn submit(
+    state: &AppState,
+    kind: RequestKind,
+    requester: &Requester,
+    channel: &str,
+    actor: &str,
+) -> Result<Submitted, AppError> {
+    let now = state.clock.now();
+    let status_token = random_token();
+    let new = NewRightsRequest {
+        kind,
+        channel,
+        requester,
+        status_token: token_digest(state, &status_token),
+        period: state.profile.response_period,
+    };
+    let mut request = state.store.create_rights_request(&new, actor, now).await?;
+    if matches!(channel, "portal" | "api") {
+        request = state.store.transition_rights_request(&request.id, Event::RequireVerification, actor, now).await?;
+        send_code(state, &request).await?;
+    }
+    tracing::info!(request = %request.reference(), kind = kind.as_str(), channel, "rights request received");
+    Ok(Submitted { request, status_token })
+}
+
+/// Issues a fresh code and queues it to the requester's contact.
+pub async fn send_code(state: &AppState, request: &StoredRequest) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let code = random_code();
+    let expires = now + SignedDuration::from_mins(CODE_MINUTES);
+    state.store.set_rights_code(&request.id, &code_digest(state, &request.id, &code), expires).await?;
+    let contact = request.requester.contact();
+    let body = format!(
+        "Your verification code for request {reference} is {code}.\n\n\
+         Enter it on the request's page within {CODE_MINUTES} minutes. If you did not make this request, \
+         ignore this message: nothing will be done.\n",
+        reference = request.reference()
+    );
+    let notification = NewNotification {
+        request_id: Some(request.id.clone()),
+        recipient_kind: "requester",
+        recipient_id: None,
+        channel: match contact {
+            Contact::Email(_) => "email",
+            Contact::Phone(_) => "sms",
+        },
+        address: contact.value().to_string(),
+        subject: format!("Your verification code for request {}", request.reference()),
+        body,
+    };
+    state.store.enqueue_notifications(&[notification], now).await?;
+    state
+        .store
+        .note_rights_request(&request.id, "code_sent", &serde_json::json!({ "to": contact.kind() }), "system", now)
+        .await?;
+    Ok(())
+}
+
+/// Checks a requester's code; on success starts the clock and matches the requester.
+pub async fn verify_code(state: &AppState, request: &StoredRequest, code: &str) -> Result<Verification, AppError> {
+    if request.request.status() != Status::AwaitingVerification {
+        return Ok(Verification::NotAwaiting);
+    }
+    let now = state.clock.now();
+    match state.store.check_rights_code(&request.id, &code_digest(state, &request.id, code), now).await? {
+        CodeCheck::Wrong { attempts_left } => Ok(Verification::WrongCode { attempts_left }),
+        CodeCheck::Void => Ok(Verification::CodeVoid),
+        CodeCheck::Accepted => {
+            let verified =
+                state.store.transition_rights_request(&request.id, Event::Verified, "requester", now).await?;
+            match_requester(state, &verified).await?;
+            Ok(Verification::Verified)
+        }
+    }
+}
+
+/// Matches the requester to persons with the identity engine and records the result.
+pub async fn match_requester(state: &AppState, request: &StoredRequest) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let found = state.store.match_person(&request.requester.match_record(), &state.profile.linkage, now).await?;
+    let (persons, band, candidate) = match found.band {
+        Band::Link => (found.person_id.into_iter().collect::<Vec<_>>(), "link", None),
+        Band::Possible => (vec![], "possible", found.possible_person_id),
+        Band::NonMatch => (vec![], "no_match", None),
+    };
+    state.store.set_rights_match(&request.id, &persons, band, candidate.as_deref(), "system", now).await?;
+    Ok(())
+}
+
+/// The DPO confirms (the person becomes the request's subject) or rejects a possible match.
+pub async fn confirm_candidate(
+    state: &AppState,
+    request: &StoredRequest,
+    accept: bool,
+    actor: &str,
+) -> Result<(), AppError> {
+    let Some(candidate) = request.candidate_person.clone() else {
+        return Err(AppError::InvalidRequest("this request has no possible match to confirm".into()));
+    };
+    let now = state.clock.now();
+    let (persons, band) = if accept { (vec![candidate], "confirmed") } else { (vec![], "rejected") };
+    state.store.set_rights_match(&request.id, &persons, band, None, actor, now).await?;
+    Ok(())
+}
+
+/// The access report of the request's persons.
+pub async fn report_for(state: &AppState, persons: &[String]) -> Result<AccessReport, AppError> {
+    let mut held = Vec::new();
+    let mut recipients = Vec::new();
+    for person in persons {
+        held.extend(state.store.held_facts(person).await?);
+        let ledger =
+            state.store.ledger(&LedgerFilter { person_id: Some(person.clone()), ..LedgerFilter::default() }).await?;
+        recipients.extend(ledger.into_iter().map(|l| Recipient {
+            client: l.client,
+            purpose: l.purpose,
+            category: l.category,
+            at: l.at,
+        }));
+    }
+    Ok(access_report(&state.profile, &held, &recipients))
+}
+
+/// The portability export: the values the person provided, as JSON and CSV.
+async fn portability_export(state: &AppState, persons: &[String]) -> Result<(String, String), AppError> {
+    let mut rows = Vec::new();
+    for person in persons {
+        for fact in state.store.held_facts(person).await? {
+            rows.push(serde_json::json!({
+                "field": fact.field, "value": fact.value, "source": fact.partner,
+                "received_at": fact.received_at, "collected_on": fact.collected_on,
+            }));
+        }
+    }
+    let json =
+        serde_json::to_string_pretty(&serde_json::json!({ "format": "dataward-portability-v1", "values": rows }))
+            .map_err(AppError::internal)?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(["field", "value", "source", "received_at", "collected_on"]).map_err(AppError::internal)?;
+    for r in &rows {
+        let cell = |k: &str| r[k].as_str().unwrap_or("").to_string();
+        csv.write_record([cell("field"), cell("value"), cell("source"), cell("received_at"), cell("collected_on")])
+            .map_err(AppError::internal)?;
+    }
+    let csv = String::from_utf8(csv.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)?;
+    Ok((json, csv))
+}
+
+async fn offer_download(
+    state: &AppState,
+    request: &StoredRequest,
+    format: &str,
+    content: &str,
+    public_url: &str,
+) -> Result<String, AppError> {
+    let now = state.clock.now();
+    let token = random_token();
+    let expires = now + SignedDuration::from_hours(24 * DOWNLOAD_DAYS);
+    state.store.create_download(&request.id, &token_digest(state, &token), format, content, expires).await?;
+    Ok(format!("{}/rights/download/{token}", public_url.trim_end_matches('/')))
+}
+
+/// Art. 19 notices to every recipient of the persons' data; returns (notified, without address).
+async fn notify_recipients(
+    state: &AppState,
+    request: &StoredRequest,
+    recipients: &[dataward_store::clients::RecipientClient],
+    what: &str,
+) -> Result<(Vec<String>, Vec<String>), AppError> {
+    let mut notices = Vec::new();
+    let mut without = Vec::new();
+    for r in recipients {
+        let Some(address) = r.notify_email.clone() else {
+            without.push(r.client.clone());
+            continue;
+        };
+        notices.push(NewNotification {
+            request_id: Some(request.id.clone()),
+            recipient_kind: "client",
+            recipient_id: Some(r.client_id.clone()),
+            channel: "email",
+            address,
+            subject: format!("Data-protection notice {}: {what}", request.reference()),
+            body: format!(
+                "Under UK GDPR Article 19 we tell you that data we disclosed to {client} about one data subject \
+                 ({categories}) has been subject to {what} (our reference {reference}). Please apply the same to \
+                 your copy. Use your dataward client reference to identify the records; this notice carries no \
+                 personal data.\n",
+                client = r.client,
+                categories = r.categories.join(", "),
+                reference = request.reference(),
+            ),
+        });
+    }
+    state.store.enqueue_notifications(&notices, state.clock.now()).await?;
+    Ok((recipients.iter().filter(|r| r.notify_email.is_some()).map(|r| r.client.clone()).collect(), without))
+}
+
+async fn tell_requester(
+    state: &AppState,
+    request: &StoredRequest,
+    subject: String,
+    body: String,
+) -> Result<(), AppError> {
+    let contact = request.requester.contact();
+    let n = NewNotification {
+        request_id: Some(request.id.clone()),
+        recipient_kind: "requester",
+        recipient_id: None,
+        channel: if matches!(contact, Contact::Email(_)) { "email" } else { "sms" },
+        address: contact.value().to_string(),
+        subject,
+        body,
+    };
+    state.store.enqueue_notifications(&[n], state.clock.now()).await?;
+    Ok(())
+}
+
+/// Carries the request out and closes it.
+pub async fn complete(
+    state: &AppState,
+    request: &StoredRequest,
+    actor: &str,
+    public_url: &str,
+    render_report: impl Fn(&AccessReport, &StoredRequest) -> Result<String, AppError>,
+) -> Result<Outcome, AppError> {
+    if !matches!(request.request.status(), Status::InProgress | Status::Extended) {
+        return Err(AppError::InvalidRequest(format!(
+            "request {} is {}: only a request in progress can be completed",
+            request.reference(),
+            request.request.status()
+        )));
+    }
+    if request.candidate_person.is_some() {
+        return Err(AppError::InvalidRequest(
+            "confirm or reject the possible match first: a possible match is never acted on".into(),
+        ));
+    }
+    let now = state.clock.now();
+    let persons = request.person_ids.clone();
+    let kind = request.request.kind();
+    let mut outcome = Outcome { action: kind.as_str().into(), persons: persons.len(), ..Outcome::default() };
+    let mut message = format!("We have completed your request {} for {}.\n\n", request.reference(), kind_title(kind));
+    match kind {
+        RequestKind::Access => {
+            let report = report_for(state, &persons).await?;
+            let html = render_report(&report, request)?;
+            let json = serde_json::to_string_pretty(&report).map_err(AppError::internal)?;
+            let html_link = offer_download(state, request, "html", &html, public_url).await?;
+            let json_link = offer_download(state, request, "json", &json, public_url).await?;
+            message += &format!(
+                "Your report (a page you can print or save):\n{html_link}\n\nThe same as JSON:\n{json_link}\n\n\
+                 Each link works once and for {DOWNLOAD_DAYS} days.\n"
+            );
+            outcome.downloads = vec!["html".into(), "json".into()];
+        }
+        RequestKind::Portability => {
+            let (json, csv) = portability_export(state, &persons).await?;
+            let json_link = offer_download(state, request, "json", &json, public_url).await?;
+            let csv_link = offer_download(state, request, "csv", &csv, public_url).await?;
+            message += &format!(
+                "Your data as JSON:\n{json_link}\n\nAs CSV:\n{csv_link}\n\nEach link works once and for {DOWNLOAD_DAYS} days.\n"
+            );
+            outcome.downloads = vec!["json".into(), "csv".into()];
+        }
+        RequestKind::Rectification => {
+            let recipients = state.store.recipients_of(&persons).await?;
+            let summary = state.store.rectify_persons(&persons, &request.requester.corrections).await?;
+            outcome.records_changed = summary.fields.iter().map(|(_, n)| n).sum();
+            outcome.partners = summary.partners;
+            (outcome.recipients_notified, outcome.recipients_without_address) =
+                notify_recipients(state, request, &recipients, "rectification").await?;
+            message += "The corrections you gave now apply to every copy we hold.\n";
+        }
+        RequestKind::Erasure => {
+            let recipients = state.store.recipients_of(&persons).await?;
+            let summary = state.store.erase_persons(&persons, now).await?;
+            outcome.records_changed = summary.records;
+            outcome.partners = summary.partners;
+            (outcome.recipients_notified, outcome.recipients_without_address) =
+                notify_recipients(state, request, &recipients, "erasure").await?;
+            message += "Your data has been erased from every source, and we keep a one-way code of your contact \
+                        details so that it is not loaded again.\n";
+        }
+        RequestKind::Restriction
+        | RequestKind::LiftRestriction
+        | RequestKind::Objection { .. }
+        | RequestKind::ConsentWithdrawal { .. } => {
+            let recipients = state.store.recipients_of(&persons).await?;
+            outcome.records_changed =
+                state.store.change_subject_flags(&persons, &flag_change(kind), &request.id, now).await?;
+            if kind == RequestKind::Restriction {
+                (outcome.recipients_notified, outcome.recipients_without_address) =
+                    notify_recipients(state, request, &recipients, "restriction of processing").await?;
+            }
+            message += "This applies from now on to every use of your data.\n";
+        }
+    }
+    if persons.is_empty() {
+        message += "\nWe found no data about you matching the details you gave.\n";
+    }
+    let detail = serde_json::to_value(&outcome).map_err(AppError::internal)?;
+    state.store.note_rights_request(&request.id, "carried_out", &detail, actor, now).await?;
+    tell_requester(state, request, format!("Your request {} is complete", request.reference()), message).await?;
+    state.store.transition_rights_request(&request.id, Event::Complete, actor, now).await?;
+    tracing::info!(request = %request.reference(), action = kind.as_str(), records = outcome.records_changed, "rights request completed");
+    Ok(outcome)
+}
+
+/// Refuses a request with a lawful reason and tells the requester.
+pub async fn refuse(
+    state: &AppState,
+    request: &StoredRequest,
+    reason: RefusalReason,
+    actor: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    state.store.transition_rights_request(&request.id, Event::Refuse { reason }, actor, now).await?;
+    let body = format!(
+        "We cannot act on your request {} ({}). You may complain to the Information Commissioner's Office \
+         (ico.org.uk/make-a-complaint, 0303 123 1113) or seek a judicial remedy.\n",
+        request.reference(),
+        reason.as_str().replace('_', " ")
+    );
+    tell_requester(state, request, format!("Your request {}", request.reference()), body).await
+}
+
+/// Extends the deadline (with the reason the requester is told) and sends the notice at once.
+pub async fn extend(
+    state: &AppState,
+    request: &StoredRequest,
+    months: u8,
+    reason: ExtensionReason,
+    actor: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let explanation = reason.explanation.clone();
+    let extended =
+        state.store.transition_rights_request(&request.id, Event::Extend { months, reason }, actor, now).await?;
+    let due = extended.request.due_on().map(|d| d.to_string()).unwrap_or_default();
+    let due = extended.request.extension().map(|e| e.extended_due.to_string()).unwrap_or(due);
+    let body = format!(
+        "We need more time to answer your request {}: {explanation}\nWe will answer by {due}. You may complain to the \
+         Information Commissioner's Office (ico.org.uk/make-a-complaint).\n",
+        request.reference()
+    );
+    tell_requester(state, request, format!("Your request {}: more time needed", request.reference()), body).await?;
+    state.store.transition_rights_request(&request.id, Event::ExtensionNoticeSent, actor, now).await?;
+    Ok(())
+}
