@@ -115,13 +115,13 @@ async fn flags_follow_the_persons_records_and_lifting_a_restriction_clears_it() 
         let id = request(&t.store, RequestKind::Restriction, 1).await;
         let changed = t
             .store
-            .change_subject_flags(&[jane.clone()], &flag_change(RequestKind::Restriction), &id, now())
+            .change_subject_flags(std::slice::from_ref(&jane), &flag_change(RequestKind::Restriction), &id, now())
             .await
             .unwrap();
         assert_eq!(changed, 1);
         assert!(t.store.subject_flags(&jane).await.unwrap().contains(&Flag::Restricted));
         t.store
-            .change_subject_flags(&[jane.clone()], &flag_change(RequestKind::LiftRestriction), &id, now())
+            .change_subject_flags(std::slice::from_ref(&jane), &flag_change(RequestKind::LiftRestriction), &id, now())
             .await
             .unwrap();
         assert!(t.store.subject_flags(&jane).await.unwrap().is_empty(), "{backend:?}");
@@ -151,7 +151,7 @@ async fn erasure_removes_every_record_and_the_same_row_cannot_come_back() {
         )
         .await;
         let jane = super::person_of(&t.store, "jane.smith@example.co.uk").await;
-        let summary = t.store.erase_persons(&[jane.clone()], now()).await.unwrap();
+        let summary = t.store.erase_persons(std::slice::from_ref(&jane), now()).await.unwrap();
         assert_eq!(summary.records, 2);
         assert_eq!(summary.partners, vec!["compare-hub".to_string(), "prize-draws".to_string()]);
         assert!(summary.suppressed_identifiers >= 1);
@@ -197,7 +197,7 @@ async fn rectification_rewrites_the_field_on_every_source_record() {
         .await;
         let jane = super::person_of(&t.store, "jane.smith@example.co.uk").await;
         let fix = Correction { field: "postcode".into(), value: "LS6 3BB".into() };
-        let summary = t.store.rectify_persons(&[jane.clone()], &[fix]).await.unwrap();
+        let summary = t.store.rectify_persons(std::slice::from_ref(&jane), &[fix]).await.unwrap();
         assert_eq!(summary.fields, vec![("postcode".to_string(), 2)]);
         let postcodes: Vec<String> = t
             .store
