@@ -130,26 +130,15 @@ pub async fn send_code(state: &AppState, request: &StoredRequest) -> Result<(), 
     let code = random_code();
     let expires = now + SignedDuration::from_mins(CODE_MINUTES);
     state.store.set_rights_code(&request.id, &code_digest(state, &request.id, &code), expires).await?;
-    let contact = request.requester.contact();
     let body = format!(
         "Your verification code for request {reference} is {code}.\n\n\
          Enter it on the request's page within {CODE_MINUTES} minutes. If you did not make this request, \
          ignore this message: nothing will be done.\n",
         reference = request.reference()
     );
-    let notification = NewNotification {
-        request_id: Some(request.id.clone()),
-        recipient_kind: "requester",
-        recipient_id: None,
-        channel: match contact {
-            Contact::Email(_) => "email",
-            Contact::Phone(_) => "sms",
-        },
-        address: contact.value().to_string(),
-        subject: format!("Your verification code for request {}", request.reference()),
-        body,
-    };
-    state.store.enqueue_notifications(&[notification], now).await?;
+    let subject = format!("Your verification code for request {}", request.reference());
+    tell_requester(state, request, subject, body).await?;
+    let contact = request.requester.contact();
     state
         .store
         .note_rights_request(&request.id, "code_sent", &serde_json::json!({ "to": contact.kind() }), "system", now)

@@ -11,8 +11,9 @@ use crate::sql::{Val, insert_rows, placeholder_list};
 use crate::store::new_id;
 use crate::{Backend, StoreError};
 
-/// Tables whose rows follow their source record's person.
-const PERSON_SCOPED_BY_RECORD: &[(&str, &str)] = &[
+/// Tables whose rows follow their source record's person, `source_records` first (so the
+/// reverse order deletes children before their record).
+pub(crate) const PERSON_SCOPED_BY_RECORD: &[(&str, &str)] = &[
     ("source_records", "id"),
     ("record_values", "source_record_id"),
     ("match_records", "source_record_id"),

@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 
 use dataward_core::rights::Correction;
 use dataward_core::rights::flags::{Flag, FlagChange};
-use dataward_core::screening::{IdentifierKind, subject_digests};
+use dataward_core::screening::subject_digests;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use crate::linkage::apply::PERSON_SCOPED_BY_RECORD;
 use crate::sql::placeholder_list;
 use crate::store::new_id;
 use crate::{Store, StoreError};
@@ -34,17 +35,6 @@ pub struct RectificationSummary {
     pub fields: Vec<(String, usize)>,
     pub partners: Vec<String>,
 }
-
-/// Tables keyed by source record that erasure clears, children first.
-const RECORD_TABLES: &[(&str, &str)] = &[
-    ("rights_flags", "source_record_id"),
-    ("selection_facets", "source_record_id"),
-    ("linkage_reviews", "source_record_id"),
-    ("blocking_keys", "source_record_id"),
-    ("match_records", "source_record_id"),
-    ("record_values", "source_record_id"),
-    ("source_records", "id"),
-];
 
 const PHONE_FIELDS: [&str; 3] = ["mobile", "landline", "phone"];
 
@@ -173,7 +163,8 @@ impl Store {
             let records = records_of(&mut tx, person).await?;
             summary.records += records.len();
             for chunk in records.chunks(1_000) {
-                for (table, column) in RECORD_TABLES {
+                // Every table that follows a record's person, children before the record.
+                for (table, column) in PERSON_SCOPED_BY_RECORD.iter().rev() {
                     let sql = format!(
                         "DELETE FROM {table} WHERE {column} IN ({})",
                         placeholder_list(self.backend, 1, chunk.len())
@@ -202,11 +193,13 @@ impl Store {
         let mut summary = RectificationSummary::default();
         let mut partners = BTreeSet::new();
         let mut tx = self.pool.begin().await?;
+        for person in person_ids {
+            partners.extend(partners_of(&mut tx, person).await?);
+        }
         for c in corrections {
             let fields: Vec<&str> = if c.field == "phone" { PHONE_FIELDS.to_vec() } else { vec![c.field.as_str()] };
             let mut changed = 0;
             for person in person_ids {
-                partners.extend(partners_of(&mut tx, person).await?);
                 for field in &fields {
                     let hashed = crate::ingest_tx::LOOKUP_FIELDS.contains(field);
                     let digest = hashed.then(|| self.indexer.digest(&format!("value:{field}"), &c.value).to_vec());
@@ -227,26 +220,5 @@ impl Store {
         tx.commit().await?;
         summary.partners = partners.into_iter().collect();
         Ok(summary)
-    }
-
-    /// Whether any of these identifiers was erased (and so must not be stored again).
-    pub async fn erased_identifiers(
-        &self,
-        digests: &[(IdentifierKind, dataward_core::keys::Digest)],
-    ) -> Result<bool, StoreError> {
-        for chunk in digests.chunks(500) {
-            let sql = format!(
-                "SELECT 1 FROM suppressions WHERE reason = 'erasure' AND digest IN ({}) LIMIT 1",
-                placeholder_list(self.backend, 1, chunk.len())
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (_, d) in chunk {
-                q = q.bind(d.to_vec());
-            }
-            if q.fetch_optional(&self.pool).await?.is_some() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 }

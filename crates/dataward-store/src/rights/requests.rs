@@ -183,7 +183,15 @@ impl Store {
         let detail = serde_json::json!({ "kind": new.kind, "channel": new.channel });
         insert_event(&mut tx, &id, actor, "received", &detail, now).await?;
         tx.commit().await?;
-        self.rights_request(&id).await?.ok_or_else(|| corrupt("request vanished after insert"))
+        Ok(StoredRequest {
+            id,
+            request,
+            channel: new.channel.to_string(),
+            requester: new.requester.clone(),
+            person_ids: vec![],
+            match_band: None,
+            candidate_person: None,
+        })
     }
 
     /// A request by id.
@@ -293,7 +301,8 @@ impl Store {
         let detail = serde_json::to_value(&event).map_err(corrupt)?;
         insert_event(&mut tx, id, actor, "transition", &detail, now).await?;
         tx.commit().await?;
-        self.rights_request(id).await?.ok_or_else(|| corrupt("request vanished"))
+        // The core already computed the new state; replaying the history again would give the same.
+        Ok(StoredRequest { request: next.request, ..current })
     }
 
     /// Records an action on a request (no state change): a code sent, a match, an erasure...
