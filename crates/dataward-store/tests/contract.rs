@@ -453,6 +453,39 @@ async fn a_refresh_that_drops_the_bridging_record_splits_the_person_again() {
 }
 
 #[tokio::test]
+async fn two_ingests_at_once_holding_the_same_person_make_one_person() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        // A second handle on the same database, as another process would have: it shares no
+        // in-process state with the first, so only the database's ingest lock can keep them apart.
+        let other = Store::open(&t.url, dataward_store::testing::test_indexer()).await.unwrap();
+        let a = partner(&t.store, "a").await;
+        let b = partner(&t.store, "b").await;
+        let mut first = t.store.begin_ingest(&a, source(IngestMode::Append), now()).await.unwrap();
+        first.write_records(vec![pending(2, jane("a1"))]).await.unwrap();
+        let second = tokio::spawn(async move {
+            let mut tx = other.begin_ingest(&b, source(IngestMode::Append), now()).await.unwrap();
+            tx.write_records(vec![pending(2, jane("b1"))]).await.unwrap();
+            tx.finish("def", 1, &[]).await.unwrap()
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!second.is_finished(), "{backend:?}: the second ingest waits for the first");
+        let first = first.finish("abc", 1, &[]).await.unwrap();
+        let second = second.await.unwrap();
+        assert_eq!((first.new_persons, second.new_persons, second.known_records), (1, 0, 1), "{backend:?}");
+        assert_eq!(t.store.totals().await.unwrap().persons, 1, "{backend:?}");
+        // Two ingests started together on one handle queue the same way.
+        let (c, d) = (partner(&t.store, "c").await, partner(&t.store, "d").await);
+        let (x, y) = tokio::join!(
+            load(&t.store, &c, IngestMode::Append, vec![pending(2, jane("c1"))]),
+            load(&t.store, &d, IngestMode::Append, vec![pending(2, jane("d1"))]),
+        );
+        assert_eq!((x.new_persons, y.new_persons), (0, 0), "{backend:?}");
+        assert_eq!(t.store.totals().await.unwrap().persons, 1, "{backend:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_query_finds_the_person_with_field_evidence_and_a_stranger_finds_nobody() {
     use dataward_core::linkage::{Band, MatchRecord, RecordParts};
     for backend in backends() {
