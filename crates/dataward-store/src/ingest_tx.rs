@@ -5,7 +5,6 @@
 //! without `finish` (an error, a cancelled upload) rolls everything back, and a killed process
 //! leaves an uncommitted transaction that the engine discards, so the store is exactly as before.
 //!
-//!
 //! **One ingest at a time.** Each chunk links its records against a *working set* of the persons
 //! it may belong to, read inside the batch's transaction; an ingest running alongside could not
 //! see the other's uncommitted persons, and two partners' files holding the same person would

@@ -518,6 +518,36 @@ async fn a_query_finds_the_person_with_field_evidence_and_a_stranger_finds_nobod
 }
 
 #[tokio::test]
+async fn a_query_with_a_postcode_but_no_address_line_links_and_its_location_counts_for_it() {
+    use dataward_core::linkage::{Band, MatchField, MatchRecord, Outcome, RecordParts};
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        let thresholds = dataward_core::profile::LinkageThresholds { link: 0.999, possible: 0.9 };
+        // A client's verify: name, date of birth and postcode, nothing else.
+        let query = MatchRecord::from_parts(&RecordParts {
+            first_name: Some("Jane"),
+            surname: Some("Whitfield"),
+            date_of_birth: Some("1984-07-21"),
+            postcode: Some("ls6 2ab"),
+            ..RecordParts::default()
+        });
+        let found = t.store.match_person(&query, &thresholds, now()).await.unwrap();
+        assert_eq!(found.band, Band::Link, "{backend:?}: {found:?}");
+        assert_eq!(found.person_id, Some(person_of(&t.store, "jane.whitfield@example.com").await));
+        let location = found.fields.iter().find(|f| f.field == MatchField::Location).unwrap();
+        assert_eq!(location.outcome, Outcome::Agree, "{backend:?}: {location:?}");
+        assert!(location.weight > 0.0, "{backend:?}: the shared postcode is evidence for: {location:?}");
+        // The fields the query does not hold are missing, never held against it.
+        for field in [MatchField::Email, MatchField::Phone] {
+            let e = found.fields.iter().find(|f| f.field == field).unwrap();
+            assert_eq!((e.outcome, e.weight), (Outcome::Missing, 0.0), "{backend:?}: {e:?}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn matching_forms_and_blocking_keys_hold_no_clear_identifier_and_the_model_is_saved() {
     for backend in backends() {
         let t = fresh_store(backend).await;
