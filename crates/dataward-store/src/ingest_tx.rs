@@ -5,8 +5,14 @@
 //! without `finish` (an error, a cancelled upload) rolls everything back, and a killed process
 //! leaves an uncommitted transaction that the engine discards, so the store is exactly as before.
 //!
-//! Grouping into persons is the foundation's placeholder: records sharing an exact normalised
-//! identifier (email, phone, or name + postcode + date of birth) join the same person.
+//! **One ingest at a time.** Each chunk links its records against a *working set* of the persons
+//! it may belong to, read inside the batch's transaction; an ingest running alongside could not
+//! see the other's uncommitted persons, and two partners' files holding the same person would
+//! each create them. So an open batch holds the store's ingest lock until it commits or rolls
+//! back: on PostgreSQL a transaction-scoped advisory lock (`pg_advisory_xact_lock`), on SQLite
+//! the write lock taken at `BEGIN IMMEDIATE`, before anything is read. Within one process
+//! ingests also queue on [`Store`]'s ingest queue first, so a waiting ingest holds no connection
+//! and never runs into SQLite's busy timeout. Reads (client requests) are not blocked.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,7 +35,7 @@ use crate::linkage::candidates::{candidate_persons, held_persons};
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
 use crate::sql::{Val, insert_rows, placeholder_list};
-use crate::store::new_id;
+use crate::store::{Backend, new_id};
 use crate::{Store, StoreError};
 
 /// A row that could not be stored, with where and why. `raw` is the row as read; it is written
@@ -102,7 +108,12 @@ pub struct IngestTx {
     /// Identifier digests of erased persons (`suppressions` with reason `erasure`).
     erased: HashSet<dataward_core::keys::Digest>,
     now: Timestamp,
+    /// This process's place in the ingest queue, released when the batch ends.
+    _queued: tokio::sync::OwnedMutexGuard<()>,
 }
+
+/// The PostgreSQL advisory lock key that serialises ingests ("dwingest" in ASCII).
+const INGEST_LOCK_KEY: i64 = 0x6477_696e_6765_7374;
 
 impl Store {
     /// Opens a batch for `partner`.
@@ -112,7 +123,16 @@ impl Store {
         source: BatchSource,
         now: Timestamp,
     ) -> Result<IngestTx, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let queued = self.ingest_queue.clone().lock_owned().await;
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // A void function in FROM, so the row has a type every driver decodes.
+                sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(INGEST_LOCK_KEY).execute(&mut *tx).await?;
+                tx
+            }
+        };
         let batch_id = new_id();
         let received_at = now.to_string();
         sqlx::query(
@@ -144,6 +164,7 @@ impl Store {
             linkage,
             created_persons: HashSet::new(),
             now,
+            _queued: queued,
         })
     }
 }

@@ -72,6 +72,10 @@ pub struct Store {
     pub(crate) codec: Arc<dyn ValueCodec>,
     pub(crate) indexer: Indexer,
     pub(crate) model_cache: crate::linkage::model::ModelCache,
+    /// Held by an open ingest for its whole life, so that ingests in one process queue for the
+    /// database's ingest lock instead of holding pool connections while they wait (see
+    /// [`crate::ingest_tx`]).
+    pub(crate) ingest_queue: Arc<tokio::sync::Mutex<()>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -112,7 +116,14 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend, codec: Arc::new(ClearCodec), indexer, model_cache: Default::default() })
+        Ok(Store {
+            pool,
+            backend,
+            codec: Arc::new(ClearCodec),
+            indexer,
+            model_cache: Default::default(),
+            ingest_queue: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -455,6 +455,39 @@ async fn a_refresh_that_drops_the_bridging_record_splits_the_person_again() {
 }
 
 #[tokio::test]
+async fn two_ingests_at_once_holding_the_same_person_make_one_person() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        // A second handle on the same database, as another process would have: it shares no
+        // in-process state with the first, so only the database's ingest lock can keep them apart.
+        let other = Store::open(&t.url, dataward_store::testing::test_indexer()).await.unwrap();
+        let a = partner(&t.store, "a").await;
+        let b = partner(&t.store, "b").await;
+        let mut first = t.store.begin_ingest(&a, source(IngestMode::Append), now()).await.unwrap();
+        first.write_records(vec![pending(2, jane("a1"))]).await.unwrap();
+        let second = tokio::spawn(async move {
+            let mut tx = other.begin_ingest(&b, source(IngestMode::Append), now()).await.unwrap();
+            tx.write_records(vec![pending(2, jane("b1"))]).await.unwrap();
+            tx.finish("def", 1, &[]).await.unwrap()
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!second.is_finished(), "{backend:?}: the second ingest waits for the first");
+        let first = first.finish("abc", 1, &[]).await.unwrap();
+        let second = second.await.unwrap();
+        assert_eq!((first.new_persons, second.new_persons, second.known_records), (1, 0, 1), "{backend:?}");
+        assert_eq!(t.store.totals().await.unwrap().persons, 1, "{backend:?}");
+        // Two ingests started together on one handle queue the same way.
+        let (c, d) = (partner(&t.store, "c").await, partner(&t.store, "d").await);
+        let (x, y) = tokio::join!(
+            load(&t.store, &c, IngestMode::Append, vec![pending(2, jane("c1"))]),
+            load(&t.store, &d, IngestMode::Append, vec![pending(2, jane("d1"))]),
+        );
+        assert_eq!((x.new_persons, y.new_persons), (0, 0), "{backend:?}");
+        assert_eq!(t.store.totals().await.unwrap().persons, 1, "{backend:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_query_finds_the_person_with_field_evidence_and_a_stranger_finds_nobody() {
     use dataward_core::linkage::{Band, MatchRecord, RecordParts};
     for backend in backends() {
@@ -483,6 +516,36 @@ async fn a_query_finds_the_person_with_field_evidence_and_a_stranger_finds_nobod
         });
         let none = t.store.match_person(&stranger, &thresholds, now()).await.unwrap();
         assert_eq!((none.band, none.person_id), (Band::NonMatch, None));
+    }
+}
+
+#[tokio::test]
+async fn a_query_with_a_postcode_but_no_address_line_links_and_its_location_counts_for_it() {
+    use dataward_core::linkage::{Band, MatchField, MatchRecord, Outcome, RecordParts};
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        let thresholds = dataward_core::profile::LinkageThresholds { link: 0.999, possible: 0.9 };
+        // A client's verify: name, date of birth and postcode, nothing else.
+        let query = MatchRecord::from_parts(&RecordParts {
+            first_name: Some("Jane"),
+            surname: Some("Whitfield"),
+            date_of_birth: Some("1984-07-21"),
+            postcode: Some("ls6 2ab"),
+            ..RecordParts::default()
+        });
+        let found = t.store.match_person(&query, &thresholds, now()).await.unwrap();
+        assert_eq!(found.band, Band::Link, "{backend:?}: {found:?}");
+        assert_eq!(found.person_id, Some(person_of(&t.store, "jane.whitfield@example.com").await));
+        let location = found.fields.iter().find(|f| f.field == MatchField::Location).unwrap();
+        assert_eq!(location.outcome, Outcome::Agree, "{backend:?}: {location:?}");
+        assert!(location.weight > 0.0, "{backend:?}: the shared postcode is evidence for: {location:?}");
+        // The fields the query does not hold are missing, never held against it.
+        for field in [MatchField::Email, MatchField::Phone] {
+            let e = found.fields.iter().find(|f| f.field == field).unwrap();
+            assert_eq!((e.outcome, e.weight), (Outcome::Missing, 0.0), "{backend:?}: {e:?}");
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! | first name | exact, nickname-equivalent, close (Jaro–Winkler ≥ 0.92 or one edit), near (Jaro–Winkler ≥ 0.85 or two edits), initial only, different |
 //! | surname | exact, one part of a double-barrelled name, close, near, same Soundex, different |
 //! | date of birth | exact, day and month transposed, one edit of the eight digits `YYYYMMDD` (a mistyped or transposed digit), two edits, different |
-//! | location | same address, same address with a typo or a part missing, partly the same, same street or postcode, same area, different |
+//! | location | same address, same address with a typo or a part missing, partly the same, same street or postcode, same area, different; and, when one side names no premises, same postcode |
 //! | email | exact (canonical form), different |
 //! | phone | a number in common, different (mobiles and other personal numbers; landlines that differ count as missing, because a landline belongs to the address) |
 //! | national id | exact, one edit, two edits, different |
@@ -18,7 +18,10 @@
 //! mover changes them all at once, and treating them as three fields would count the move three
 //! times. The score adds points for each part that agrees (premises 4 or 3, postcode 3, 2 for
 //! the same sector or a one-character typo, 1 for the same district, town 2 or 1, locality 1)
-//! and subtracts for each that differs (premises and postcode 2, town 1).
+//! and subtracts for each that differs (premises and postcode 2, town 1). When one side names
+//! no premises at all (a client's query with a name, a date of birth and a postcode), the
+//! premises are missing, not different: the same postcode is its own level, and anything less
+//! is at most the same area.
 //!
 //! Names written in each other's field (first name in the surname column and vice versa) are
 //! compared crossed over when that fits much better, and a name that moved to the other column
@@ -112,6 +115,9 @@ pub mod levels {
         pub const STREET_OR_POSTCODE: u8 = 4;
         pub const SAME_AREA: u8 = 5;
         pub const DIFFERENT: u8 = 6;
+        /// The same postcode where one side names no premises. Numbered last so that models
+        /// saved before it existed still read (see [`super::super::model::ModelParams`]).
+        pub const SAME_POSTCODE: u8 = 7;
     }
     pub mod email {
         pub const EXACT: u8 = 1;
@@ -164,7 +170,8 @@ const LOCATION_LEVELS: &[Level] = &[
     level("partly_same", Partial, 0.04, 0.0002),
     level("same_street_or_postcode", Partial, 0.02, 0.001),
     level("same_area", Partial, 0.03, 0.02),
-    level("different", Disagree, 0.06, 0.97875),
+    level("different", Disagree, 0.05, 0.97873),
+    level("same_postcode_premises_missing", Agree, 0.01, 0.00002),
 ];
 const EMAIL_LEVELS: &[Level] =
     &[MISSING, level("exact", Agree, 0.9, 0.00001), level("different", Disagree, 0.1, 0.99999)];
@@ -534,7 +541,10 @@ fn premises(a: &MatchAddress, b: &MatchAddress) -> Part {
     let number = match both(a.number.as_deref(), b.number.as_deref()) {
         None => Part::Missing,
         Some((x, y)) if x == y => Part::Exact,
-        // A different number is a different house, even one keystroke away (12 and 14).
+        // Two digits keyed the wrong way round (26 and 62) are the commonest slip in a number
+        // and leave the premises close, as the same slip in a date of birth does.
+        Some((x, y)) if is_adjacent_transposition(x, y) => Part::Close,
+        // Any other different number is a different house, even one keystroke away (12 and 14).
         Some(_) => Part::Differ,
     };
     let flat_differs = matches!(both(a.flat.as_deref(), b.flat.as_deref()), Some((x, y)) if x != y);
@@ -549,6 +559,16 @@ fn premises(a: &MatchAddress, b: &MatchAddress) -> Part {
     } else {
         Part::Differ
     }
+}
+
+/// Whether `b` is `a` with two adjacent characters swapped (and nothing else changed).
+fn is_adjacent_transposition(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(differ[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])
 }
 
 fn postcode(a: Option<&MatchPostcode>, b: Option<&MatchPostcode>) -> Part {
@@ -566,8 +586,16 @@ fn postcode(a: Option<&MatchPostcode>, b: Option<&MatchPostcode>) -> Part {
     }
 }
 
-/// The location score (see the module documentation); `None` when nothing is comparable.
-fn location_score(a: &MatchRecord, b: &MatchRecord) -> Option<i32> {
+/// The parts of two locations compared, and their score (see the module documentation).
+struct LocationParts {
+    premises: Part,
+    postcode: Part,
+    town: Part,
+    score: i32,
+}
+
+/// The location parts and score; `None` when nothing is comparable.
+fn location_parts(a: &MatchRecord, b: &MatchRecord) -> Option<LocationParts> {
     let p = premises(&a.address, &b.address);
     let pc = postcode(a.postcode.as_ref(), b.postcode.as_ref());
     let t = text_part(a.town.as_deref(), b.town.as_deref(), 0.9);
@@ -598,19 +626,32 @@ fn location_score(a: &MatchRecord, b: &MatchRecord) -> Option<i32> {
         _ => 0,
     };
     let l_points = i32::from(locality == Part::Exact);
-    Some(p_points + pc_points + t_points + l_points)
+    Some(LocationParts { premises: p, postcode: pc, town: t, score: p_points + pc_points + t_points + l_points })
 }
 
 fn compare_location(a: &MatchRecord, b: &MatchRecord) -> u8 {
     use levels::location::*;
-    match location_score(a, b) {
-        None => levels::MISSING,
-        Some(s) if s >= 8 => SAME_ADDRESS,
-        Some(s) if s >= 6 => ADDRESS_FUZZY,
-        Some(s) if s >= 4 => PARTLY,
-        Some(3) => STREET_OR_POSTCODE,
-        Some(s) if s >= 1 => SAME_AREA,
-        Some(_) => DIFFERENT,
+    let Some(parts) = location_parts(a, b) else {
+        return levels::MISSING;
+    };
+    if parts.premises == Part::Missing {
+        // One side names no premises (a query with a postcode only): the premises are missing,
+        // not different, and the address levels, which say how premises compare, do not apply.
+        return if parts.postcode == Part::Exact && parts.town != Part::Differ {
+            SAME_POSTCODE
+        } else if parts.score >= 1 {
+            SAME_AREA
+        } else {
+            DIFFERENT
+        };
+    }
+    match parts.score {
+        s if s >= 8 => SAME_ADDRESS,
+        s if s >= 6 => ADDRESS_FUZZY,
+        s if s >= 4 => PARTLY,
+        3 => STREET_OR_POSTCODE,
+        s if s >= 1 => SAME_AREA,
+        _ => DIFFERENT,
     }
 }
 
@@ -821,6 +862,19 @@ mod tests {
     }
 
     #[test]
+    fn a_house_number_with_two_digits_swapped_is_a_close_address_and_another_number_is_not() {
+        let a = place(vec!["26 Oak Road"], "Leeds", "LS6 2AB");
+        let swapped = place(vec!["62 Oak Road"], "Leeds", "LS6 2AB");
+        assert_eq!(location(&a, &swapped), levels::location::SAME_ADDRESS);
+        let swapped_elsewhere = place(vec!["62 Oak Road"], "Leeds", "LS6 4QT");
+        assert_eq!(location(&a, &swapped_elsewhere), levels::location::ADDRESS_FUZZY);
+        let other = place(vec!["29 Oak Road"], "Leeds", "LS6 2AB");
+        assert_eq!(location(&a, &other), levels::location::STREET_OR_POSTCODE);
+        assert!(is_adjacent_transposition("26", "62") && is_adjacent_transposition("123", "132"));
+        assert!(!is_adjacent_transposition("26", "26") && !is_adjacent_transposition("123", "321"));
+    }
+
+    #[test]
     fn the_same_street_elsewhere_and_the_same_district_are_the_same_area_at_most() {
         let a = place(vec!["12 Oak Road"], "Leeds", "LS6 2AB");
         let elsewhere = place(vec!["12 Oak Road"], "York", "YO1 7HH");
@@ -837,6 +891,24 @@ mod tests {
         assert_eq!(g.level(MatchField::Location), levels::location::DIFFERENT);
         // Address, postcode and town are one field: nothing else records the move.
         assert!(g.levels.iter().enumerate().all(|(i, l)| i == MatchField::Location.index() || *l == 0));
+    }
+
+    #[test]
+    fn a_postcode_without_premises_is_the_same_postcode_not_a_partial_or_different_address() {
+        let full = place(vec!["Flat 2", "12 Oak Road"], "Leeds", "LS6 2AB");
+        let postcode_only = rec(RecordParts { postcode: Some("ls6 2ab"), ..RecordParts::default() });
+        assert_eq!(location(&full, &postcode_only), levels::location::SAME_POSTCODE);
+        assert_eq!(location(&postcode_only, &full), levels::location::SAME_POSTCODE);
+        let with_town = rec(RecordParts { town: Some("Leeds"), postcode: Some("LS6 2AB"), ..RecordParts::default() });
+        assert_eq!(location(&full, &with_town), levels::location::SAME_POSTCODE);
+        // Less than the same postcode is at most the same area, never a neighbour's address.
+        let same_district =
+            rec(RecordParts { town: Some("Leeds"), postcode: Some("LS6 4QT"), ..RecordParts::default() });
+        assert_eq!(location(&full, &same_district), levels::location::SAME_AREA);
+        let elsewhere = rec(RecordParts { town: Some("York"), postcode: Some("YO1 7HH"), ..RecordParts::default() });
+        assert_eq!(location(&full, &elsewhere), levels::location::DIFFERENT);
+        let other_town = rec(RecordParts { town: Some("York"), postcode: Some("LS6 2AB"), ..RecordParts::default() });
+        assert_eq!(location(&full, &other_town), levels::location::SAME_AREA);
     }
 
     #[test]

@@ -162,6 +162,21 @@ impl ModelParams {
         }
     }
 
+    /// Gives every level the parameters lack its default m and u. Levels are only ever added
+    /// at the end of a field, so parameters saved before a level existed stay valid with it.
+    pub fn fill_missing_levels(&mut self) {
+        for p in &mut self.fields {
+            let levels = p.field.levels();
+            for (l, level) in levels.iter().enumerate().skip(p.m.len().min(p.u.len())) {
+                let missing = l == 0;
+                p.m.truncate(l);
+                p.u.truncate(l);
+                p.m.push(if missing { 1.0 } else { level.default_m });
+                p.u.push(if missing { 1.0 } else { level.default_u });
+            }
+        }
+    }
+
     pub fn field(&self, field: MatchField) -> &FieldParams {
         &self.fields[field.index()]
     }
@@ -255,7 +270,8 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn new(params: ModelParams) -> Model {
+    pub fn new(mut params: ModelParams) -> Model {
+        params.fill_missing_levels();
         let mut weights = [[0.0; 8]; FIELDS];
         for field in MatchField::ALL {
             let row = &mut weights[field.index()];
@@ -381,6 +397,20 @@ mod tests {
         assert!(rare.weight > common.weight + 5.0, "rare {} common {}", rare.weight, common.weight);
         // 98% of records are Smiths: agreeing on it says almost nothing.
         assert!(model.field_weight(MatchField::Surname, &g_common) < 0.0);
+    }
+
+    #[test]
+    fn parameters_saved_before_a_level_existed_get_its_defaults() {
+        let mut old = ModelParams::untrained(0.001);
+        let location = old.field_mut(MatchField::Location);
+        location.m.pop();
+        location.u.pop();
+        let model = Model::new(old);
+        let last = MatchField::Location.levels().len() - 1;
+        let level = MatchField::Location.levels()[last];
+        assert_eq!(model.params().field(MatchField::Location).m.len(), last + 1);
+        let expected = (level.default_m / level.default_u).log2();
+        assert!((model.params().level_weight(MatchField::Location, last as u8) - expected).abs() < 1e-9);
     }
 
     #[test]

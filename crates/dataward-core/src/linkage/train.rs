@@ -17,7 +17,7 @@
 //! Steps 1–3 are repeated ([`U_ROUNDS`]): random pairs include a few true matches, which
 //! inflate u for rare agreements, so later rounds count each random pair towards u with the
 //! probability that it is not a match. A "different" level's m is floored at
-//! [`MIN_M_DISAGREE`].
+//! [`MIN_M_DISAGREE`], and every level keeps [`DEFAULT_SHARE`] of its default m and u.
 //!
 //! Training is deterministic: random pairs come from a ChaCha generator seeded by
 //! [`TrainingOptions::seed`].
@@ -208,6 +208,15 @@ impl Default for TrainingOptions {
 /// much more than 10 bits.
 pub const MIN_M_DISAGREE: f64 = 1e-3;
 
+/// The share of each level's m and u that comes from its defaults (a prior), the rest from the
+/// data. Training data can lack whole kinds of agreement that later data shows (a synthetic
+/// population without address typos, or where no record lacks its address lines): from the data
+/// alone such a level gets an m near zero, and an agreement such as "the same postcode" would
+/// weigh *against* a match, worse than a plain disagreement. Mixing m and u alike with their
+/// defaults gives a level the data never shows the default weight, and changes a level the
+/// data estimates well by a negligible amount.
+pub const DEFAULT_SHARE: f64 = 0.001;
+
 /// Comparison vectors aggregated into distinct patterns with counts, in a fixed order so that
 /// sums (and so the trained parameters) do not depend on hashing.
 type Patterns = BTreeMap<[u8; FIELDS], f64>;
@@ -316,8 +325,10 @@ fn set_u(params: &mut ModelParams, random: &Patterns, model: Option<&Model>) {
         }
         let levels = (c.len() - 1) as f64;
         let u = &mut params.fields[f].u;
+        let defaults = MatchField::ALL[f].levels();
         for l in 1..c.len() {
-            u[l] = (c[l] + 0.5) / (present + 0.5 * levels);
+            let observed = (c[l] + 0.5) / (present + 0.5 * levels);
+            u[l] = (1.0 - DEFAULT_SHARE) * observed + DEFAULT_SHARE * defaults[l].default_u;
         }
     }
 }
@@ -371,7 +382,7 @@ fn estimate_m(params: &mut ModelParams, options: &TrainingOptions, sessions: &[(
             let levels = MatchField::ALL[f].levels();
             let m = &mut params.fields[f].m;
             for (l, v) in total.into_iter().enumerate().skip(1) {
-                m[l] = v / f64::from(n);
+                m[l] = (1.0 - DEFAULT_SHARE) * v / f64::from(n) + DEFAULT_SHARE * levels[l].default_m;
                 if levels[l].outcome == Outcome::Disagree {
                     m[l] = m[l].max(MIN_M_DISAGREE);
                 }
