@@ -21,6 +21,8 @@ use tower::ServiceExt;
 
 #[path = "http/client_api.rs"]
 mod client_api;
+#[path = "http/console.rs"]
+mod console;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
 const PROBLEMS: &str = "https://dataward.dev/problems/";

@@ -14,6 +14,8 @@ use sqlx::Row;
 
 #[path = "contract/screening.rs"]
 mod screening;
+#[path = "contract/staff.rs"]
+mod staff;
 
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()

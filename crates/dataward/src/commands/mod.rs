@@ -15,6 +15,7 @@ mod profile;
 mod register;
 mod rights;
 mod serve;
+mod staff;
 mod suppress;
 
 use anyhow::Result;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Linkage(cmd) => linkage::run(global, cmd).await,
         Command::Register(cmd) => register::run(global, cmd).await,
         Command::Suppress(cmd) => suppress::run(global, cmd).await,
+        Command::Staff(cmd) => staff::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
 }
