@@ -13,6 +13,7 @@
 //! - `selection`: marketing-selection facets (birth year, postcode area/district, renewal month,
 //!   lifestyle) and criteria.
 //! - `screening`: preference registers (TPS, CTPS, MPS), the suppression list, list screening.
+//! - `staff`: console staff: roles and the permission table, names and passwords, lock-out, TOTP.
 //! - `generate`: a deterministic synthetic UK population for demos, tests and benchmarks.
 //! - `linkage`: identity resolution (matching normalisation, Fellegi–Sunter model, EM, blocking,
 //!   incremental clustering, query matching).
@@ -34,4 +35,5 @@ pub mod record;
 pub mod rights;
 pub mod screening;
 pub mod selection;
+pub mod staff;
 pub mod taxonomy;

@@ -1,5 +1,5 @@
-//! Settings of the HTTP edge that are not part of the shared state: upload limits and where
-//! uploads are spooled.
+//! Settings of the HTTP edge that are not part of the shared state: upload limits, where
+//! uploads are spooled, and whether console cookies are `Secure`.
 
 use std::path::PathBuf;
 
@@ -14,10 +14,13 @@ pub struct ServerConfig {
     /// Where uploads are spooled before loading (the system temporary directory if `None`).
     /// The spooled file holds personal data until the load finishes; it is deleted afterwards.
     pub upload_dir: Option<PathBuf>,
+    /// Whether console cookies carry `Secure` (sent over HTTPS only). Turn off only for a
+    /// plain-HTTP local run (`dataward serve --insecure-cookies`).
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES, upload_dir: None }
+        ServerConfig { max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES, upload_dir: None, secure_cookies: true }
     }
 }

@@ -53,6 +53,10 @@ pub enum AppError {
     #[error("{0}")]
     PartnerWithdrawn(String),
     #[error("{0}")]
+    Forbidden(String),
+    #[error("the form's CSRF token is missing or wrong; reload the page and try again")]
+    CsrfRejected,
+    #[error("{0}")]
     NotFound(String),
     #[error("this method is not allowed on this resource")]
     MethodNotAllowed,
@@ -92,7 +96,10 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::PartnerWithdrawn(_) | AppError::PurposeRefused { .. } => StatusCode::FORBIDDEN,
+            AppError::PartnerWithdrawn(_)
+            | AppError::PurposeRefused { .. }
+            | AppError::Forbidden(_)
+            | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::InvalidRequest(_) | AppError::UnreadableFile(_) => StatusCode::BAD_REQUEST,
@@ -115,6 +122,8 @@ impl AppError {
             AppError::Unauthorized => ("unauthorized", "Unauthorized"),
             AppError::PartnerWithdrawn(_) => ("partner-withdrawn", "Partner withdrawn"),
             AppError::PurposeRefused { code, .. } => (code, "Purpose refused"),
+            AppError::Forbidden(_) => ("forbidden", "Forbidden"),
+            AppError::CsrfRejected => ("csrf-rejected", "CSRF token rejected"),
             AppError::NotFound(_) => ("not-found", "Not found"),
             AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             AppError::InvalidRequest(_) => ("invalid-request", "Invalid request"),

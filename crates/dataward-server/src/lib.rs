@@ -12,6 +12,8 @@
 //!   `GET /v1/partner/batches/{id}/quarantine`.
 //! - `rights`: data-subject rights: the service, the portal, the DRP API, the outbox delivery.
 //! - `openapi`: `GET /openapi.json`, generated from the handlers.
+//! - `pages`: server-rendered HTML (MiniJinja templates compiled in, auto-escaped) and `render`.
+//! - `console`: the staff console: login, sessions, CSRF, and one permission per endpoint.
 //!
 //! Each resource module exposes `router() -> Router<AppState>`; `app` merges them and wraps them
 //! in the middleware. Handlers stay thin: the work is done by `dataward-ingest` and
@@ -27,10 +29,12 @@ pub mod batch_api;
 pub mod client_api;
 pub mod client_auth;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
+pub mod pages;
 pub mod partner_files;
 pub mod release;
 pub mod rights;
@@ -60,6 +64,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(batch_api::router())
         .merge(selection_api::router())
         .merge(rights::drp_api::router())
+        .merge(console::router(state.clone()))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(Extension(Arc::new(config)));
@@ -73,8 +78,18 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, ServerConfig::default(), shutdown).await
+}
+
+/// `serve` with explicit settings.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let worker = tokio::spawn(batch_api::job_loop(state.clone()));
-    let served = serve_app(listener, app(state), shutdown).await;
+    let served = serve_app(listener, app_with(state, config), shutdown).await;
     worker.abort();
     served
 }

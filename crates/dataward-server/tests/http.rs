@@ -21,6 +21,8 @@ use tower::ServiceExt;
 
 #[path = "http/client_api.rs"]
 mod client_api;
+#[path = "http/console.rs"]
+mod console;
 #[path = "http/rights_api.rs"]
 mod rights_api;
 #[path = "http/smtp_sink.rs"]

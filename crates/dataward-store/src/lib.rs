@@ -15,6 +15,8 @@
 //! - `jobs`: client batch jobs (queued, claimed, progress, result through the codec).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
+//! - `staff`, `staff_sessions`: console staff (Argon2id passwords, TOTP, lock-out) and their
+//!   sessions (tokens kept only as SHA-256 digests, each with its CSRF token).
 //! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
@@ -38,6 +40,8 @@ pub mod registers;
 pub mod release;
 pub mod rights;
 mod sql;
+pub mod staff;
+pub mod staff_sessions;
 pub mod store;
 pub mod suppressions;
 pub mod testing;

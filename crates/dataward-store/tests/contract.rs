@@ -16,6 +16,8 @@ use sqlx::Row;
 mod rights;
 #[path = "contract/screening.rs"]
 mod screening;
+#[path = "contract/staff.rs"]
+mod staff;
 
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()

@@ -85,6 +85,10 @@ pub enum Command {
     /// The operator's suppression list: opt-outs, objections, erasures, consent withdrawals.
     #[command(subcommand)]
     Suppress(SuppressCommand),
+    /// Console staff accounts: add (password from stdin or DATAWARD_STAFF_PASSWORD), list,
+    /// password, totp, disable.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -321,6 +325,34 @@ pub struct SuppressAddArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff member. The password is read from DATAWARD_STAFF_PASSWORD, else from the first
+    /// line of standard input (never from a flag, which would leave it in the shell history).
+    Add {
+        name: String,
+        /// admin, operator, dpo or auditor.
+        #[arg(long)]
+        role: String,
+    },
+    /// List staff members (no hashes, no secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a new password (read like `add`); clears a lock-out and ends the member's sessions.
+    Password { name: String },
+    /// Turn on the TOTP second factor: prints the otpauth URI and the secret once.
+    Totp {
+        name: String,
+        /// Turn the second factor off instead.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Disable a staff member: they can no longer sign in, and their sessions end.
+    Disable { name: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PartnerCommand {
     /// Register a partner; prints its API key once.
     Add {
@@ -420,6 +452,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "DATAWARD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Console cookies without `Secure`, so a browser keeps them over plain HTTP. Only for local
+    /// runs without TLS; never in production.
+    #[arg(long, env = "DATAWARD_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
 }
 
 #[derive(Debug, Args)]

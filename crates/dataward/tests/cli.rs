@@ -9,6 +9,8 @@ use dataward_store::testing::{backends, fresh_url};
 
 #[path = "cli/screening.rs"]
 mod screening;
+#[path = "cli/staff.rs"]
+mod staff;
 
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 

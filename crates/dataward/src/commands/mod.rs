@@ -16,6 +16,7 @@ mod register;
 mod rights;
 mod rights_requests;
 mod serve;
+mod staff;
 mod suppress;
 
 use anyhow::Result;
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Linkage(cmd) => linkage::run(global, cmd).await,
         Command::Register(cmd) => register::run(global, cmd).await,
         Command::Suppress(cmd) => suppress::run(global, cmd).await,
+        Command::Staff(cmd) => staff::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use dataward_server::ServerConfig;
 use dataward_server::state::{AppState, SystemClock};
 
 use crate::cli::{Global, ServeArgs};
@@ -11,7 +12,11 @@ use crate::config;
 pub async fn run(global: &Global, args: ServeArgs) -> Result<()> {
     let profile = config::load_profile(&global.profile)?;
     let store = config::open_store(global).await?;
-    serve_store(store, profile, args.listen).await
+    let config = ServerConfig { secure_cookies: !args.insecure_cookies, ..ServerConfig::default() };
+    if args.insecure_cookies {
+        tracing::warn!("console cookies are not Secure: use this only for plain-HTTP local runs");
+    }
+    serve_store(store, profile, args.listen, config).await
 }
 
 /// Serves an opened store; shared with the demo.
@@ -19,6 +24,7 @@ pub async fn serve_store(
     store: dataward_store::Store,
     profile: Arc<dataward_core::profile::Profile>,
     listen: std::net::SocketAddr,
+    config: ServerConfig,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let state = AppState { store: store.clone(), profile, clock: Arc::new(SystemClock) };
@@ -30,7 +36,7 @@ pub async fn serve_store(
             .unwrap_or_else(|_| dataward_server::rights::outbox::MailSettings::default().from),
     };
     let outbox = tokio::spawn(dataward_server::rights::outbox::outbox_loop(state.clone(), mail));
-    dataward_server::serve(listener, state, shutdown_signal()).await?;
+    dataward_server::serve_with(listener, state, config, shutdown_signal()).await?;
     outbox.abort();
     store.close().await;
     Ok(())
