@@ -10,6 +10,9 @@
 //!   model, merges and splits, queries, reviews).
 //! - `release`: values with provenance for the policy, and the atomic record of a client
 //!   request (decisions and disclosure ledger).
+//! - `lifecycle`: partner withdrawal, legal holds, purges (retention, withdrawn partners'
+//!   rights-only hold) removing every trace atomically.
+//! - `breaches`: breach incidents and the values they exposed (from provenance and the ledger).
 //! - `jobs`: client batch jobs (queued, claimed, progress, result through the codec).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
@@ -23,11 +26,13 @@
 //! This crate knows nothing about HTTP or the command line.
 
 pub mod api_keys;
+pub mod breaches;
 pub mod clients;
 pub mod codec;
 pub mod error;
 pub mod ingest_tx;
 pub mod jobs;
+pub mod lifecycle;
 pub mod linkage;
 mod lookup;
 pub mod partners;

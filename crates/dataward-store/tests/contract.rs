@@ -15,6 +15,12 @@ use sqlx::Row;
 #[path = "contract/screening.rs"]
 mod screening;
 
+#[path = "contract/lifecycle.rs"]
+mod lifecycle;
+
+#[path = "contract/breach.rs"]
+mod breach;
+
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }
