@@ -10,6 +10,7 @@
 //! - `health`: `GET /health`, `GET /version`.
 //! - `partner_files`: `POST /v1/partner/files`, `GET /v1/partner/batches`,
 //!   `GET /v1/partner/batches/{id}/quarantine`.
+//! - `purge_job`: the scheduled purge (retention, withdrawn partners' hold, legal holds).
 //! - `openapi`: `GET /openapi.json`, generated from the handlers.
 //!
 //! Each resource module exposes `router() -> Router<AppState>`; `app` merges them and wraps them
@@ -31,6 +32,7 @@ pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod partner_files;
+pub mod purge_job;
 pub mod release;
 pub mod screen_api;
 pub mod selection_api;
@@ -71,8 +73,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let worker = tokio::spawn(batch_api::job_loop(state.clone()));
+    let purger = tokio::spawn(purge_job::purge_loop(state.clone(), purge_job::PURGE_EVERY));
     let served = serve_app(listener, app(state), shutdown).await;
     worker.abort();
+    purger.abort();
     served
 }
 

@@ -22,6 +22,9 @@ use tower::ServiceExt;
 #[path = "http/client_api.rs"]
 mod client_api;
 
+#[path = "http/lifecycle.rs"]
+mod lifecycle;
+
 const NOW: &str = "2026-11-23T10:00:00Z";
 const PROBLEMS: &str = "https://dataward.dev/problems/";
 

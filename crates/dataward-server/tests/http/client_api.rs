@@ -12,7 +12,7 @@ const JANE: &str = "first_name,surname,dob,email,mobile,address_1,town,postcode\
                     Jane,Whitfield,1984-07-21,jane.whitfield@example.com,07700 900461,12 Oak Road,Leeds,LS6 2AB\n\
                     Omar,Haddad,1990-01-01,omar@example.net,07700 900777,3 Elm Close,York,YO1 7HH\n";
 
-fn jane_query(purpose: &str) -> String {
+pub(crate) fn jane_query(purpose: &str) -> String {
     serde_json::json!({
         "purpose": purpose,
         "subject": {
@@ -23,7 +23,7 @@ fn jane_query(purpose: &str) -> String {
     .to_string()
 }
 
-fn post_json(uri: &str, key: &str, body: String) -> Request<Body> {
+pub(crate) fn post_json(uri: &str, key: &str, body: String) -> Request<Body> {
     Request::post(uri)
         .header("authorization", format!("Bearer {key}"))
         .header("content-type", "application/json")
@@ -31,7 +31,7 @@ fn post_json(uri: &str, key: &str, body: String) -> Request<Body> {
         .unwrap()
 }
 
-async fn add_client(store: &Store, name: &str, contracted: &[dataward_core::taxonomy::Purpose]) -> String {
+pub(crate) async fn add_client(store: &Store, name: &str, contracted: &[dataward_core::taxonomy::Purpose]) -> String {
     let (_, key) = store.add_client(name, contracted, NOW.parse().unwrap()).await.unwrap();
     key.reveal().to_string()
 }
