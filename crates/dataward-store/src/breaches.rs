@@ -121,7 +121,8 @@ impl Store {
 
     /// One incident.
     pub async fn breach(&self, id: &str) -> Result<Breach, StoreError> {
-        let row = sqlx::query("SELECT * FROM breach_incidents WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT * FROM breach_incidents WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
         match row {
             Some(r) => from_row(&r),
             None => Err(StoreError::NotFound { what: "breach", name: id.to_string() }),
@@ -130,8 +131,9 @@ impl Store {
 
     /// Every incident, newest first.
     pub async fn list_breaches(&self) -> Result<Vec<Breach>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM breach_incidents ORDER BY opened_at DESC, id DESC").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM breach_incidents ORDER BY opened_at DESC, id DESC")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
@@ -184,9 +186,8 @@ impl Store {
                 .bind(batch_id)
                 .fetch_all(&self.pool)
                 .await?;
-                let released = format!(
-                    "{LEDGER} AND d.source_record_id IN (SELECT id FROM source_records WHERE batch_id = $1)"
-                );
+                let released =
+                    format!("{LEDGER} AND d.source_record_id IN (SELECT id FROM source_records WHERE batch_id = $1)");
                 rows.extend(sqlx::query(sqlx::AssertSqlSafe(released)).bind(batch_id).fetch_all(&self.pool).await?);
                 rows
             }

@@ -34,7 +34,8 @@ pub struct NewPartner {
     pub retention_days: u32,
 }
 
-const COLUMNS: &str = "id, name, channel, retention_days, status, created_at, withdrawn_at, withdrawal_reason, purged_at";
+const COLUMNS: &str =
+    "id, name, channel, retention_days, status, created_at, withdrawn_at, withdrawal_reason, purged_at";
 
 fn from_row(row: &AnyRow) -> Result<Partner, StoreError> {
     let channel: String = row.try_get("channel")?;

@@ -10,6 +10,9 @@ use dataward_store::testing::{backends, fresh_url};
 #[path = "cli/screening.rs"]
 mod screening;
 
+#[path = "cli/lifecycle.rs"]
+mod lifecycle;
+
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 fn dataward(url: &str, args: &[&str]) -> Output {

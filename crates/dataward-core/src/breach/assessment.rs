@@ -77,7 +77,11 @@ pub fn assess(exposure: Exposure, exposed: &[ExposedValue], only: &[Category], c
         let entry = by_category.entry(v.category.as_str()).or_default();
         entry.0.insert(v.person_id.as_str());
         entry.1 += 1;
-        if v.person_held { held.insert(v.person_id.clone()) } else { gone.insert(v.person_id.clone()) };
+        if v.person_held {
+            held.insert(v.person_id.clone())
+        } else {
+            gone.insert(v.person_id.clone())
+        };
         if let Some(c) = &v.client {
             clients.insert(c.clone());
         }

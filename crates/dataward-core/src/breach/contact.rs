@@ -32,7 +32,11 @@ const ADDRESS_LINES: [&str; 4] = ["address_line_1", "address_line_2", "address_l
 /// latest record that has a postcode, so lines of two addresses are never mixed.
 pub fn contact_of(person_id: &str, facts: &[HeldFact]) -> Contact {
     let latest = |field: &str| {
-        facts.iter().filter(|f| f.field == field).max_by(|a, b| a.received_at.cmp(&b.received_at)).map(|f| f.value.clone())
+        facts
+            .iter()
+            .filter(|f| f.field == field)
+            .max_by(|a, b| a.received_at.cmp(&b.received_at))
+            .map(|f| f.value.clone())
     };
     let phone = latest("mobile").or_else(|| latest("phone")).or_else(|| latest("landline")).unwrap_or_default();
     let address_record = facts

@@ -34,7 +34,8 @@ impl Exposure {
             "partner-batch" => Ok(Exposure::PartnerBatch { batch_id: rest.to_string() }),
             "client-extracts" => Ok(Exposure::ClientExtracts { client: rest.to_string() }),
             "window" => {
-                let window = |problem: &str| BreachError::BadWindow { given: rest.to_string(), problem: problem.into() };
+                let window =
+                    |problem: &str| BreachError::BadWindow { given: rest.to_string(), problem: problem.into() };
                 let (from, to) = rest.split_once("..").ok_or_else(|| window("expected FROM..TO"))?;
                 let from: Timestamp = from.trim().parse().map_err(|_| window("FROM is not an RFC 3339 time"))?;
                 let to: Timestamp = to.trim().parse().map_err(|_| window("TO is not an RFC 3339 time"))?;

@@ -32,7 +32,11 @@ pub enum BreachError {
 
 /// Checks an incident as it is opened: a description, and a detection time not after now.
 /// Returns the trimmed description.
-pub fn check_opening(description: &str, detected_at: jiff::Timestamp, now: jiff::Timestamp) -> Result<String, BreachError> {
+pub fn check_opening(
+    description: &str,
+    detected_at: jiff::Timestamp,
+    now: jiff::Timestamp,
+) -> Result<String, BreachError> {
     let description = description.trim();
     if description.is_empty() {
         return Err(BreachError::MissingDescription);

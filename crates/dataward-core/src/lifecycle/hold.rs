@@ -73,8 +73,7 @@ mod tests {
 
     #[test]
     fn a_hold_on_the_person_or_the_partner_covers_a_record_and_others_do_not() {
-        let holds =
-            ActiveHolds::new(&[HoldTarget::Person("p1".into()), HoldTarget::Partner("partner-a".into())]);
+        let holds = ActiveHolds::new(&[HoldTarget::Person("p1".into()), HoldTarget::Partner("partner-a".into())]);
         assert!(holds.covers("p1", "partner-b"));
         assert!(holds.covers("p2", "partner-a"));
         assert!(!holds.covers("p2", "partner-b"));

@@ -32,7 +32,10 @@ mod tests {
 
     #[test]
     fn a_blank_reason_is_refused_and_a_real_one_is_trimmed() {
-        assert_eq!(require_reason("a legal hold", "  \t"), Err(LifecycleError::MissingReason { action: "a legal hold" }));
+        assert_eq!(
+            require_reason("a legal hold", "  \t"),
+            Err(LifecycleError::MissingReason { action: "a legal hold" })
+        );
         assert_eq!(require_reason("a legal hold", " litigation ref 42 ").unwrap(), "litigation ref 42");
     }
 }

@@ -107,7 +107,10 @@ mod tests {
         assert_eq!(report.partners[0].categories["user.name"], 2);
         assert_eq!(report.partners[0].categories["user.contact.email"], 1);
         assert_eq!(report.partners[1].reason, PurgeReason::WithdrawalHoldEnded);
-        assert_eq!(report.held_back, vec![HeldBack { partner: "offers".into(), reason: PurgeReason::WithdrawalHoldEnded, records: 1 }]);
+        assert_eq!(
+            report.held_back,
+            vec![HeldBack { partner: "offers".into(), reason: PurgeReason::WithdrawalHoldEnded, records: 1 }]
+        );
         assert!(!report.is_empty());
     }
 }

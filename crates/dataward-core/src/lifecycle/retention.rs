@@ -69,9 +69,7 @@ pub fn retention_cutoff(today: Date, retention_days: u32) -> Date {
 
 /// When a withdrawn partner's rights-only hold ends.
 pub fn withdrawal_hold_ends(withdrawn_at: Timestamp, hold_days: u32) -> Timestamp {
-    withdrawn_at
-        .checked_add(SignedDuration::from_hours(24 * i64::from(hold_days)))
-        .unwrap_or(Timestamp::MAX)
+    withdrawn_at.checked_add(SignedDuration::from_hours(24 * i64::from(hold_days))).unwrap_or(Timestamp::MAX)
 }
 
 /// Why a record is due for purging at `now` (`today` is the UK date of `now`), if it is.
@@ -112,7 +110,8 @@ mod tests {
         text.parse().unwrap()
     }
 
-    const ACTIVE: PartnerTerms = PartnerTerms { status: PartnerStatus::Active, withdrawn_at: None, retention_days: 365 };
+    const ACTIVE: PartnerTerms =
+        PartnerTerms { status: PartnerStatus::Active, withdrawn_at: None, retention_days: 365 };
 
     #[test]
     fn retention_runs_from_the_collection_date_and_falls_back_to_receipt() {
@@ -125,10 +124,7 @@ mod tests {
         let start = date(2025, 1, 10);
         let now = at("2026-01-09T12:00:00Z");
         assert_eq!(purge_reason(&ACTIVE, start, 183, now, date(2026, 1, 9)), None);
-        assert_eq!(
-            purge_reason(&ACTIVE, start, 183, now, date(2026, 1, 10)),
-            Some(PurgeReason::RetentionExpired)
-        );
+        assert_eq!(purge_reason(&ACTIVE, start, 183, now, date(2026, 1, 10)), Some(PurgeReason::RetentionExpired));
     }
 
     #[test]

@@ -35,7 +35,11 @@ async fn a_withdrawn_partners_data_is_not_released_by_the_next_request() {
         let trace = call(&s.app, post_json("/v1/client/trace", &key, jane_query("tracing"))).await;
         assert_eq!(trace.status, StatusCode::OK);
         let trace = trace.json();
-        assert_eq!(trace["band"], "no_match", "{:?}: Jane is held only through the withdrawn partner: {trace}", s.backend);
+        assert_eq!(
+            trace["band"], "no_match",
+            "{:?}: Jane is held only through the withdrawn partner: {trace}",
+            s.backend
+        );
         assert!(trace["values"].as_array().unwrap().is_empty());
         assert!(!String::from_utf8_lossy(&serde_json::to_vec(&trace).unwrap()).contains("Whitfield"));
         let verify = call(&s.app, post_json("/v1/client/verify", &key, jane_query("tracing"))).await.json();

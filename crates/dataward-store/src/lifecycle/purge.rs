@@ -63,7 +63,12 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 fn terms_of(p: &Partner) -> Result<PartnerTerms, StoreError> {
     Ok(PartnerTerms {
         status: p.status,
-        withdrawn_at: p.withdrawn_at.as_deref().map(str::parse::<Timestamp>).transpose().map_err(|e| corrupt("withdrawn_at", e))?,
+        withdrawn_at: p
+            .withdrawn_at
+            .as_deref()
+            .map(str::parse::<Timestamp>)
+            .transpose()
+            .map_err(|e| corrupt("withdrawn_at", e))?,
         retention_days: p.retention_days,
     })
 }
@@ -130,11 +135,7 @@ async fn categories_of(
 }
 
 /// Persons every one of whose records is in `purged` (they go with their last record).
-async fn persons_emptied(
-    conn: &mut AnyConnection,
-    store: &Store,
-    purged: &[&Due],
-) -> Result<u64, StoreError> {
+async fn persons_emptied(conn: &mut AnyConnection, store: &Store, purged: &[&Due]) -> Result<u64, StoreError> {
     let mut per_person: BTreeMap<&str, i64> = BTreeMap::new();
     for d in purged {
         *per_person.entry(d.person.as_str()).or_default() += 1;
@@ -222,8 +223,11 @@ impl Store {
         }
         tx.commit().await?;
         if !report.is_empty() {
-            let by_partner: Vec<_> =
-                report.partners.iter().map(|p| json!({ "partner": p.partner, "reason": p.reason, "records": p.records })).collect();
+            let by_partner: Vec<_> = report
+                .partners
+                .iter()
+                .map(|p| json!({ "partner": p.partner, "reason": p.reason, "records": p.records }))
+                .collect();
             self.lifecycle_audit(
                 "purge.apply",
                 json!({ "records": report.records, "values": report.values, "persons": report.persons_removed, "partners": by_partner }),
@@ -250,7 +254,11 @@ impl Store {
             let terms = terms_of(p)?;
             let hold_over = terms.status == PartnerStatus::Withdrawn
                 && terms.withdrawn_at.is_some_and(|at| req.now >= withdrawal_hold_ends(at, req.hold_days));
-            let cutoff = if hold_over { "9999-12-31".to_string() } else { retention_cutoff(req.today, p.retention_days).to_string() };
+            let cutoff = if hold_over {
+                "9999-12-31".to_string()
+            } else {
+                retention_cutoff(req.today, p.retention_days).to_string()
+            };
             sqlx::query(
                 "DELETE FROM quarantine WHERE batch_id IN
                  (SELECT id FROM batches WHERE partner_id = $1 AND substr(received_at, 1, 10) <= $2)",
@@ -275,9 +283,11 @@ impl Store {
 
     /// Applied purges, newest first.
     pub async fn purge_runs(&self) -> Result<Vec<PurgeRun>, StoreError> {
-        let rows = sqlx::query("SELECT id, at, records, values_removed, persons_removed FROM purge_runs ORDER BY at DESC, id DESC")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, at, records, values_removed, persons_removed FROM purge_runs ORDER BY at DESC, id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(PurgeRun {

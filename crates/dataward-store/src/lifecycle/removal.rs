@@ -52,8 +52,7 @@ pub(crate) async fn remove_records(
             q.execute(&mut *conn).await?;
         }
     }
-    let persons: Vec<String> =
-        records.iter().map(|(_, p)| p.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let persons: Vec<String> = records.iter().map(|(_, p)| p.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let mut events = Vec::new();
     for (record, person) in records {
         let mut detail = serde_json::json!({ "person": person, "record": record });

@@ -10,7 +10,12 @@ use crate::{Store, StoreError};
 
 impl Store {
     /// Withdraws the partner named `name` at `now`, with the operator's reason.
-    pub async fn withdraw_partner(&self, name: &str, reason: Option<&str>, now: Timestamp) -> Result<Partner, StoreError> {
+    pub async fn withdraw_partner(
+        &self,
+        name: &str,
+        reason: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Partner, StoreError> {
         let partner = self.partner_by_name(name).await?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let changed = sqlx::query(

@@ -80,7 +80,8 @@ async fn an_incident_is_opened_listed_and_closed_once_with_a_note() {
         assert_eq!(closed.closed_at.as_deref(), Some("2026-11-23T10:00:00Z"));
         let again = t.store.close_breach(&opened.id, true, "twice", now).await.unwrap_err();
         assert!(matches!(again, StoreError::Conflict(_)));
-        let clock = ReportingClock::at(closed.detected().unwrap(), at("2026-12-25T00:00:00Z"), closed.closed().unwrap());
+        let clock =
+            ReportingClock::at(closed.detected().unwrap(), at("2026-12-25T00:00:00Z"), closed.closed().unwrap());
         assert!(clock.stopped && !clock.overdue);
     }
 }
@@ -92,7 +93,8 @@ async fn an_incident_naming_something_unknown_or_detected_in_the_future_is_refus
         let now = at("2026-11-23T10:00:00Z");
         let unknown_batch = t.store.open_breach(&new_breach("partner-batch:nope", "2026-11-23T08:00:00Z"), now).await;
         assert!(matches!(unknown_batch, Err(StoreError::NotFound { what: "batch", .. })), "{backend:?}");
-        let unknown_client = t.store.open_breach(&new_breach("client-extracts:nobody", "2026-11-23T08:00:00Z"), now).await;
+        let unknown_client =
+            t.store.open_breach(&new_breach("client-extracts:nobody", "2026-11-23T08:00:00Z"), now).await;
         assert!(matches!(unknown_client, Err(StoreError::NotFound { .. })));
         let window = "window:2026-11-01T00:00:00Z..2026-11-02T00:00:00Z";
         let future = t.store.open_breach(&new_breach(window, "2026-11-24T08:00:00Z"), now).await.unwrap_err();
@@ -138,10 +140,12 @@ async fn exposures_are_found_from_the_batch_the_client_ledger_and_the_window() {
         assert_eq!(a.notify.partners, vec!["comp-co"]);
         assert!(a.categories.iter().any(|c| c.category == categories::EMAIL.as_str() && c.persons == 2));
 
-        let limited = assess(Exposure::PartnerBatch { batch_id: batch_b }, &t.store
-            .exposed_values(&Exposure::ClientExtracts { client: "other".into() })
-            .await
-            .unwrap(), &[categories::EMAIL], clock);
+        let limited = assess(
+            Exposure::PartnerBatch { batch_id: batch_b },
+            &t.store.exposed_values(&Exposure::ClientExtracts { client: "other".into() }).await.unwrap(),
+            &[categories::EMAIL],
+            clock,
+        );
         assert_eq!(limited.persons, 1);
         assert_eq!(limited.notify.persons, vec![ann.clone()]);
         assert_eq!(limited.values, 1, "the surname is outside the category limit");

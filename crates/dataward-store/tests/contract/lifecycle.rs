@@ -88,8 +88,7 @@ async fn count(t: &TestStore, sql: &str) -> i64 {
 async fn two_partners(t: &TestStore, loaded: Timestamp) -> (Partner, Partner) {
     let stay = partner_with(&t.store, "stay-co", 3650).await;
     let leave = partner_with(&t.store, "leave-co", 3650).await;
-    load_at(&t.store, &stay, loaded, vec![person_record("s1", "Jane", "Whitfield", "jane@example.co.uk", None)])
-        .await;
+    load_at(&t.store, &stay, loaded, vec![person_record("s1", "Jane", "Whitfield", "jane@example.co.uk", None)]).await;
     load_at(
         &t.store,
         &leave,
@@ -197,7 +196,10 @@ async fn a_withdrawn_partners_records_are_purged_when_the_six_month_hold_ends_le
             (true, dry.records, dry.values, 1)
         );
         let leave_records = format!("(SELECT id FROM source_records WHERE partner_id = '{}')", leave.id);
-        assert_eq!(count(&t, &format!("SELECT COUNT(*) FROM source_records WHERE partner_id = '{}'", leave.id)).await, 0);
+        assert_eq!(
+            count(&t, &format!("SELECT COUNT(*) FROM source_records WHERE partner_id = '{}'", leave.id)).await,
+            0
+        );
         for table in ["record_values", "match_records", "blocking_keys", "selection_facets"] {
             let sql = format!(
                 "SELECT COUNT(*) FROM {table} WHERE person_id = '{tom}' OR source_record_id NOT IN (SELECT id FROM source_records)"
@@ -262,7 +264,8 @@ async fn a_legal_hold_keeps_records_from_a_purge_until_it_is_lifted() {
         assert!(matches!(&blank, StoreError::Invalid(m) if m.contains("reason")), "{blank}");
         let missing = t.store.add_hold(&HoldSubject::PersonId("no-such-person".into()), "case 1", withdrawn_at).await;
         assert!(matches!(missing, Err(StoreError::NotFound { what: "person", .. })));
-        let hold = t.store.add_hold(&HoldSubject::PersonId(tom.clone()), "litigation ref 42", withdrawn_at).await.unwrap();
+        let hold =
+            t.store.add_hold(&HoldSubject::PersonId(tom.clone()), "litigation ref 42", withdrawn_at).await.unwrap();
         assert_eq!(t.store.list_holds(false).await.unwrap(), vec![hold.clone()]);
 
         let hold_over = days_after(withdrawn_at, 200);
