@@ -9,6 +9,8 @@
 //! - `quarantine`: the reason codes for rejected rows.
 //! - `partner`: partner channels and statuses; `keys`: keyed hashes of identifiers.
 //! - `policy`: release decisions per value (allow on a basis, or deny with a reason code).
+//! - `lifecycle`: retention, withdrawn partners' rights-only hold, legal holds, purge reports.
+//! - `breach`: breach incidents: what was exposed, the 72-hour clock, the assessment.
 //! - `rights`: data-subject rights requests: kinds, state machine, deadlines, DRP view, queue order.
 //! - `selection`: marketing-selection facets (birth year, postcode area/district, renewal month,
 //!   lifestyle) and criteria.
@@ -21,10 +23,12 @@
 //! This crate must not depend on tokio, axum, sqlx or anything that performs I/O: every function
 //! here is pure and is given what it needs (including "today") by its caller.
 
+pub mod breach;
 pub mod columns;
 pub mod fields;
 pub mod generate;
 pub mod keys;
+pub mod lifecycle;
 pub mod linkage;
 pub mod normalise;
 pub mod partner;

@@ -11,6 +11,7 @@
 //! - `partner_files`: `POST /v1/partner/files`, `GET /v1/partner/batches`,
 //!   `GET /v1/partner/batches/{id}/quarantine`.
 //! - `rights`: data-subject rights: the service, the portal, the DRP API, the outbox delivery.
+//! - `purge_job`: the scheduled purge (retention, withdrawn partners' hold, legal holds).
 //! - `openapi`: `GET /openapi.json`, generated from the handlers.
 //! - `pages`: server-rendered HTML (MiniJinja templates compiled in, auto-escaped) and `render`.
 //! - `console`: the staff console: login, sessions, CSRF, and one permission per endpoint.
@@ -36,6 +37,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod pages;
 pub mod partner_files;
+pub mod purge_job;
 pub mod release;
 pub mod rights;
 pub mod screen_api;
@@ -89,8 +91,10 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let worker = tokio::spawn(batch_api::job_loop(state.clone()));
+    let purger = tokio::spawn(purge_job::purge_loop(state.clone(), purge_job::PURGE_EVERY));
     let served = serve_app(listener, app_with(state, config), shutdown).await;
     worker.abort();
+    purger.abort();
     served
 }
 

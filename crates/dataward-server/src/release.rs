@@ -286,7 +286,8 @@ pub struct Ask<'a> {
 /// considered, and no person is returned.
 async fn open_request(ask: &Ask<'_>, kind: &str) -> Result<(Purpose, RequestRecord, PersonMatch), AppError> {
     let purpose = check_purpose(ask.profile, ask.client, ask.purpose)?;
-    let found = ask.store.match_person(&ask.subject.match_record(), &ask.profile.linkage, ask.now).await?;
+    // Only records of active partners: a withdrawn partner's data neither matches nor is released.
+    let found = ask.store.match_releasable_person(&ask.subject.match_record(), &ask.profile.linkage, ask.now).await?;
     let record = RequestRecord {
         id: ask.request_id.clone(),
         client_id: ask.client.id.clone(),
@@ -424,6 +425,10 @@ pub async fn decide_release(
             }
         }
     }
-    let birth_date = candidates.iter().find(|c| c.field == "date_of_birth").and_then(|c| c.value.parse().ok());
+    // Age narrowing uses only data that could be released: never a withdrawn partner's.
+    let birth_date = candidates
+        .iter()
+        .find(|c| c.field == "date_of_birth" && c.partner_status == PartnerStatus::Active.as_str())
+        .and_then(|c| c.value.parse().ok());
     Ok(Released { values, withheld, decisions, disclosures, birth_date })
 }

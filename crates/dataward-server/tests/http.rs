@@ -28,6 +28,9 @@ mod rights_api;
 #[path = "http/smtp_sink.rs"]
 mod smtp_sink;
 
+#[path = "http/lifecycle.rs"]
+mod lifecycle;
+
 const NOW: &str = "2026-11-23T10:00:00Z";
 const PROBLEMS: &str = "https://dataward.dev/problems/";
 

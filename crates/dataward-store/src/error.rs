@@ -7,6 +7,12 @@ pub enum StoreError {
     Duplicate { what: &'static str, name: String },
     #[error("no {what} named `{name}`")]
     NotFound { what: &'static str, name: String },
+    /// The operation does not fit the current state (e.g. withdrawing a withdrawn partner).
+    #[error("{0}")]
+    Conflict(String),
+    /// The operator's input was refused (a missing reason, a malformed value).
+    #[error("{0}")]
+    Invalid(String),
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
     #[error("could not decode a stored value: {0}")]

@@ -12,6 +12,9 @@
 //!   request (decisions and disclosure ledger).
 //! - `rights`: data-subject requests (stored with their event history), one-time codes, the
 //!   rights flags on a person's records, erasure and rectification, downloads, the outbox.
+//! - `lifecycle`: partner withdrawal, legal holds, purges (retention, withdrawn partners'
+//!   rights-only hold) removing every trace atomically.
+//! - `breaches`: breach incidents and the values they exposed (from provenance and the ledger).
 //! - `jobs`: client batch jobs (queued, claimed, progress, result through the codec).
 //! - `reads`: read-side queries (persons, values, batches, quarantine).
 //! - `registers`: preference-register loads (full or delta, atomic) and their screening sets.
@@ -27,11 +30,13 @@
 //! This crate knows nothing about HTTP or the command line.
 
 pub mod api_keys;
+pub mod breaches;
 pub mod clients;
 pub mod codec;
 pub mod error;
 pub mod ingest_tx;
 pub mod jobs;
+pub mod lifecycle;
 pub mod linkage;
 mod lookup;
 pub mod partners;

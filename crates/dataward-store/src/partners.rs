@@ -20,6 +20,10 @@ pub struct Partner {
     pub status: PartnerStatus,
     pub created_at: String,
     pub withdrawn_at: Option<String>,
+    /// Why the partner was withdrawn, as the operator said.
+    pub withdrawal_reason: Option<String>,
+    /// When the partner's last records were purged after its rights-only hold.
+    pub purged_at: Option<String>,
 }
 
 /// What is needed to register a partner.
@@ -30,7 +34,8 @@ pub struct NewPartner {
     pub retention_days: u32,
 }
 
-const COLUMNS: &str = "id, name, channel, retention_days, status, created_at, withdrawn_at";
+const COLUMNS: &str =
+    "id, name, channel, retention_days, status, created_at, withdrawn_at, withdrawal_reason, purged_at";
 
 fn from_row(row: &AnyRow) -> Result<Partner, StoreError> {
     let channel: String = row.try_get("channel")?;
@@ -43,6 +48,8 @@ fn from_row(row: &AnyRow) -> Result<Partner, StoreError> {
         status: PartnerStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         created_at: row.try_get("created_at")?,
         withdrawn_at: row.try_get("withdrawn_at")?,
+        withdrawal_reason: row.try_get("withdrawal_reason")?,
+        purged_at: row.try_get("purged_at")?,
     })
 }
 
@@ -58,6 +65,8 @@ impl Store {
             status: PartnerStatus::Active,
             created_at: now.to_string(),
             withdrawn_at: None,
+            withdrawal_reason: None,
+            purged_at: None,
         };
         sqlx::query(
             "INSERT INTO partners (id, name, channel, retention_days, status, key_prefix, key_hash, created_at)

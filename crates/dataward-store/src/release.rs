@@ -348,7 +348,8 @@ impl Store {
 
 impl Store {
     /// Persons having, for every group, at least one of its facets (see
-    /// `dataward_core::selection::Criteria::facet_groups`), found through keyed digests.
+    /// `dataward_core::selection::Criteria::facet_groups`), found through keyed digests, from
+    /// records of active partners only.
     pub async fn select_persons(&self, groups: &[Vec<(String, String)>]) -> Result<Vec<String>, StoreError> {
         let mut selected: Option<std::collections::BTreeSet<String>> = None;
         for group in groups {
@@ -358,8 +359,12 @@ impl Store {
                 .collect();
             let mut found = std::collections::BTreeSet::new();
             for chunk in digests.chunks(1_000) {
+                // Only facets of records whose partner is active: a withdrawn partner's data
+                // selects no one.
                 let sql = format!(
-                    "SELECT DISTINCT person_id FROM selection_facets WHERE facet_hash IN ({})",
+                    "SELECT DISTINCT f.person_id FROM selection_facets f
+                     JOIN source_records s ON s.id = f.source_record_id JOIN partners p ON p.id = s.partner_id
+                     WHERE p.status = 'active' AND f.facet_hash IN ({})",
                     placeholder_list(self.backend, 1, chunk.len())
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql));

@@ -19,6 +19,12 @@ mod screening;
 #[path = "contract/staff.rs"]
 mod staff;
 
+#[path = "contract/lifecycle.rs"]
+mod lifecycle;
+
+#[path = "contract/breach.rs"]
+mod breach;
+
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }

@@ -89,6 +89,15 @@ pub enum Command {
     /// password, totp, disable.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Legal holds: persons or partners no purge may remove until lifted.
+    #[command(subcommand)]
+    Hold(HoldCommand),
+    /// Remove records past their partner's retention and withdrawn partners' records whose
+    /// rights-only hold has ended (legal holds excepted); report per partner and category.
+    Purge(PurgeArgs),
+    /// Breach incidents: record, assess (72-hour clock, notification list), close.
+    #[command(subcommand)]
+    Breach(BreachCommand),
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -375,6 +384,111 @@ pub enum PartnerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Withdraw a partner at once: nothing of it is released again, no file of it is accepted,
+    /// and its records are kept for rights fulfilment only for the profile's hold, then purged.
+    Withdraw {
+        name: String,
+        /// Why (kept with the partner and in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HoldCommand {
+    /// Place a legal hold on a person or a partner: no purge removes their records until lifted.
+    Add(HoldAddArgs),
+    /// List the holds in force (with --all, lifted ones too).
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lift a hold.
+    Lift {
+        hold_id: String,
+        /// Why the hold no longer applies.
+        #[arg(long, required = true)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("target").required(true).args(["person", "partner"])))]
+pub struct HoldAddArgs {
+    /// The person's id.
+    #[arg(long)]
+    pub person: Option<String>,
+    /// The partner's name.
+    #[arg(long)]
+    pub partner: Option<String>,
+    /// Why (e.g. the statute or the case reference).
+    #[arg(long, required = true)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("mode").required(true).args(["dry_run", "apply"])))]
+pub struct PurgeArgs {
+    /// Report what would be removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove it (one transaction).
+    #[arg(long)]
+    pub apply: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BreachCommand {
+    /// Record an incident and start its 72-hour clock.
+    Open {
+        /// What was exposed: partner-batch:BATCH_ID, client-extracts:CLIENT or window:FROM..TO
+        /// (RFC 3339 times; values released to clients in that window).
+        #[arg(long)]
+        what: String,
+        /// Limit to these categories (comma-separated, e.g. user.contact.email,user.name).
+        #[arg(long, default_value = "")]
+        categories: String,
+        /// What happened (describe the incident, not the people in it).
+        #[arg(long)]
+        description: String,
+        /// When the breach was detected (RFC 3339; default now). The clock runs from here.
+        #[arg(long)]
+        detected_at: Option<String>,
+    },
+    /// List incidents with their clocks.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Persons and categories affected, time left on the clock, and whom to notify (ids only).
+    Assess {
+        breach_id: String,
+        #[arg(long)]
+        json: bool,
+        /// Also write the contact details of the persons to notify to this CSV file (mode 0600).
+        #[arg(long)]
+        export: Option<PathBuf>,
+    },
+    /// Close an incident.
+    Close {
+        breach_id: String,
+        /// Whether it was reported to the ICO.
+        #[arg(long, value_enum)]
+        reported_to_ico: YesNo,
+        /// Why it was or was not reported, and what was done.
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    Yes,
+    No,
 }
 
 #[derive(Debug, Subcommand)]

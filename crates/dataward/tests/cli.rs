@@ -12,6 +12,9 @@ mod screening;
 #[path = "cli/staff.rs"]
 mod staff;
 
+#[path = "cli/lifecycle.rs"]
+mod lifecycle;
+
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 fn dataward(url: &str, args: &[&str]) -> Output {

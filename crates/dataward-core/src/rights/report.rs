@@ -43,7 +43,8 @@ pub struct SourceSection {
     pub channel: String,
     pub received_at: String,
     pub collected_on: Option<String>,
-    /// How long this source's records are kept, in days from receipt.
+    /// How long this source's records are kept, in days from collection (from receipt when the
+    /// partner gave no collection date): see `lifecycle::retention`.
     pub retention_days: u32,
     /// (field, value) pairs, in field order.
     pub values: Vec<(String, String)>,

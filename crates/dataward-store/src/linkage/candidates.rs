@@ -103,3 +103,28 @@ pub(crate) fn decode_form(codec: &dyn ValueCodec, person: &str, form: &[u8]) -> 
     let text = codec.decode(person, form)?;
     MatchRecord::from_stored(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
+
+/// The records among `person_ids`' whose partner is not active (withdrawn): client queries do
+/// not match on them, so a person held only through a withdrawn partner is not found.
+pub(crate) async fn inactive_records(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    person_ids: &[String],
+) -> Result<BTreeSet<String>, StoreError> {
+    let mut out = BTreeSet::new();
+    for chunk in person_ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT s.id FROM source_records s JOIN partners p ON p.id = s.partner_id
+             WHERE p.status <> 'active' AND s.person_id IN ({})",
+            placeholder_list(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for p in chunk {
+            query = query.bind(p.clone());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            out.insert(row.try_get::<String, _>("id")?);
+        }
+    }
+    Ok(out)
+}

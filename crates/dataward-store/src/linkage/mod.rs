@@ -23,5 +23,5 @@ pub mod query;
 pub mod reviews;
 
 pub use model::{ActiveModel, TrainReport};
-pub use query::PersonMatch;
+pub use query::{MatchScope, PersonMatch};
 pub use reviews::Review;

@@ -8,7 +8,7 @@ use dataward_core::profile::LinkageThresholds;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::candidates::{candidate_persons, held_persons};
+use super::candidates::{candidate_persons, held_persons, inactive_records};
 use super::model::ensure_on;
 use crate::{Store, StoreError};
 
@@ -31,13 +31,45 @@ pub struct PersonMatch {
     pub compared: usize,
 }
 
+/// Which records a query may match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchScope {
+    /// Every record held, whatever its partner's status (rights requests: a withdrawn partner's
+    /// records stay visible to access requests during its rights-only hold).
+    AllHeld,
+    /// Only records of active partners (client requests: a withdrawn partner's records are
+    /// released for nothing, so they do not make or shape a match).
+    Releasable,
+}
+
 impl Store {
-    /// Finds the person `query` describes.
+    /// Finds the person `query` describes among every record held.
     pub async fn match_person(
         &self,
         query: &MatchRecord,
         thresholds: &LinkageThresholds,
         now: Timestamp,
+    ) -> Result<PersonMatch, StoreError> {
+        self.match_person_in(query, thresholds, now, MatchScope::AllHeld).await
+    }
+
+    /// Finds the person `query` describes among records of active partners (client requests).
+    pub async fn match_releasable_person(
+        &self,
+        query: &MatchRecord,
+        thresholds: &LinkageThresholds,
+        now: Timestamp,
+    ) -> Result<PersonMatch, StoreError> {
+        self.match_person_in(query, thresholds, now, MatchScope::Releasable).await
+    }
+
+    /// Finds the person `query` describes among the records `scope` allows.
+    pub async fn match_person_in(
+        &self,
+        query: &MatchRecord,
+        thresholds: &LinkageThresholds,
+        now: Timestamp,
+        scope: MatchScope,
     ) -> Result<PersonMatch, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let active = ensure_on(&mut conn, self, now).await?;
@@ -45,7 +77,16 @@ impl Store {
         let blocker = Blocker::default();
         let keys: Vec<i64> = blocker.keys(query).into_iter().map(|k| self.indexer.block_key(k)).collect();
         let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
-        let held = held_persons(&mut conn, self.backend, self.codec.as_ref(), &persons).await?;
+        let mut held = held_persons(&mut conn, self.backend, self.codec.as_ref(), &persons).await?;
+        if scope == MatchScope::Releasable {
+            let inactive = inactive_records(&mut conn, self.backend, &persons).await?;
+            if !inactive.is_empty() {
+                for h in &mut held {
+                    h.records.retain(|(record, _)| !inactive.contains(record));
+                }
+                held.retain(|h| !h.records.is_empty());
+            }
+        }
         drop(conn);
         let ids: HashMap<PersonId, &str> =
             held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();

@@ -5,13 +5,16 @@ mod bench;
 mod bench_linkage;
 mod bench_screen;
 mod bench_trace;
+mod breach;
 mod clients;
 mod demo;
+mod holds;
 mod ingest;
 mod ledger;
 mod linkage;
 mod partners;
 mod profile;
+mod purge;
 mod register;
 mod rights;
 mod rights_requests;
@@ -47,6 +50,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Register(cmd) => register::run(global, cmd).await,
         Command::Suppress(cmd) => suppress::run(global, cmd).await,
         Command::Staff(cmd) => staff::run(global, cmd).await,
+        Command::Hold(cmd) => holds::run(global, cmd).await,
+        Command::Purge(args) => purge::run(global, args).await,
+        Command::Breach(cmd) => breach::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
     }
 }

@@ -56,6 +56,15 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Result<()> {
                 println!("channel:    {}", partner.channel.as_str());
                 println!("retention:  {} days", partner.retention_days);
                 println!("status:     {}", partner.status.as_str());
+                if let Some(at) = &partner.withdrawn_at {
+                    println!(
+                        "withdrawn:  {at}{}",
+                        partner.withdrawal_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+                    );
+                }
+                if let Some(at) = &partner.purged_at {
+                    println!("purged:     {at}");
+                }
                 println!("created:    {}", partner.created_at);
                 println!("records:    {records}");
                 println!("batches:    {}", batches.len());
@@ -66,6 +75,18 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Result<()> {
                     );
                 }
             }
+        }
+        PartnerCommand::Withdraw { name, reason } => {
+            let now = config::now()?;
+            let partner = store.withdraw_partner(&name, reason.as_deref(), now).await?;
+            let ends =
+                dataward_core::lifecycle::retention::withdrawal_hold_ends(now, profile.departed_partner_hold_days);
+            let records = store.partner_record_count(&partner.id).await?;
+            println!("partner {} withdrawn at {now}: nothing of it is released from now on", partner.name);
+            println!(
+                "its {records} records are held for rights fulfilment only until {ends} ({} days), then purged",
+                profile.departed_partner_hold_days
+            );
         }
     }
     store.close().await;

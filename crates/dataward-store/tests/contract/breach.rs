@@ -1,0 +1,159 @@
+//! The breach part of the store contract: incidents opened, listed and closed, and the values an
+//! exposure concerns found from the provenance and the ledger, on every backend.
+
+use dataward_core::breach::assessment::assess;
+use dataward_core::breach::clock::ReportingClock;
+use dataward_core::breach::exposure::Exposure;
+use dataward_core::partner::IngestMode;
+use dataward_core::taxonomy::{categories, purposes};
+use dataward_store::Store;
+use dataward_store::StoreError;
+use dataward_store::breaches::NewBreach;
+use dataward_store::release::{Disclosure, RequestRecord};
+use dataward_store::testing::{backends, fresh_store};
+use jiff::Timestamp;
+
+use super::{partner, pending, record, source};
+
+fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+async fn batch(store: &Store, name: &str, rows: Vec<dataward_core::record::CleanRecord>) -> (String, String) {
+    let p = partner(store, name).await;
+    let mut tx = store.begin_ingest(&p, source(IngestMode::Append), at("2026-11-01T10:00:00Z")).await.unwrap();
+    tx.write_records(rows.into_iter().enumerate().map(|(i, r)| pending(i as u64 + 2, r)).collect()).await.unwrap();
+    (tx.finish("abc", 0, &[]).await.unwrap().batch_id, p.id)
+}
+
+/// Releases every email and name of `person` to `client` at `when`.
+async fn release(store: &Store, client_id: &str, person: &str, request: &str, when: &str) {
+    let candidates = store.release_candidates(person).await.unwrap();
+    let disclosures: Vec<Disclosure> = candidates
+        .iter()
+        .filter(|c| c.field == "email" || c.field == "surname")
+        .map(|c| Disclosure {
+            basis: "legitimate_interests".into(),
+            category: c.category.clone(),
+            field: c.field.clone(),
+            disclosure: "value",
+            source_record_id: c.source_record_id.clone(),
+            partner_id: c.partner_id.clone(),
+        })
+        .collect();
+    let record = RequestRecord {
+        id: request.into(),
+        client_id: client_id.into(),
+        kind: "trace".into(),
+        purpose: "tracing".into(),
+        at: when.into(),
+        person_id: Some(person.into()),
+        band: "link".into(),
+    };
+    store.record_release(&record, &[], &disclosures).await.unwrap();
+}
+
+fn new_breach(exposure: &str, detected: &str) -> NewBreach {
+    NewBreach {
+        exposure: Exposure::parse(exposure).unwrap(),
+        categories: vec![],
+        description: "extract emailed to the wrong address".into(),
+        detected_at: at(detected),
+    }
+}
+
+#[tokio::test]
+async fn an_incident_is_opened_listed_and_closed_once_with_a_note() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let now = at("2026-11-23T10:00:00Z");
+        t.store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
+        let opened = t.store.open_breach(&new_breach("client-extracts:acme", "2026-11-23T08:00:00Z"), now).await;
+        let opened = opened.unwrap();
+        assert_eq!(opened.exposure, "client-extracts:acme", "{backend:?}");
+        assert_eq!(opened.detected_at, "2026-11-23T08:00:00Z");
+        assert_eq!(t.store.list_breaches().await.unwrap(), vec![opened.clone()]);
+        let blank = t.store.close_breach(&opened.id, true, " ", now).await.unwrap_err();
+        assert!(matches!(blank, StoreError::Invalid(_)));
+        let closed = t.store.close_breach(&opened.id, false, "no risk: extract encrypted", now).await.unwrap();
+        assert_eq!(closed.reported_to_ico, Some(false));
+        assert_eq!(closed.closed_at.as_deref(), Some("2026-11-23T10:00:00Z"));
+        let again = t.store.close_breach(&opened.id, true, "twice", now).await.unwrap_err();
+        assert!(matches!(again, StoreError::Conflict(_)));
+        let clock =
+            ReportingClock::at(closed.detected().unwrap(), at("2026-12-25T00:00:00Z"), closed.closed().unwrap());
+        assert!(clock.stopped && !clock.overdue);
+    }
+}
+
+#[tokio::test]
+async fn an_incident_naming_something_unknown_or_detected_in_the_future_is_refused() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let now = at("2026-11-23T10:00:00Z");
+        let unknown_batch = t.store.open_breach(&new_breach("partner-batch:nope", "2026-11-23T08:00:00Z"), now).await;
+        assert!(matches!(unknown_batch, Err(StoreError::NotFound { what: "batch", .. })), "{backend:?}");
+        let unknown_client =
+            t.store.open_breach(&new_breach("client-extracts:nobody", "2026-11-23T08:00:00Z"), now).await;
+        assert!(matches!(unknown_client, Err(StoreError::NotFound { .. })));
+        let window = "window:2026-11-01T00:00:00Z..2026-11-02T00:00:00Z";
+        let future = t.store.open_breach(&new_breach(window, "2026-11-24T08:00:00Z"), now).await.unwrap_err();
+        assert!(future.to_string().contains("after now"), "{future}");
+        let mut blank = new_breach(window, "2026-11-23T08:00:00Z");
+        blank.description = "   ".into();
+        assert!(matches!(t.store.open_breach(&blank, now).await, Err(StoreError::Invalid(_))));
+        assert!(t.store.list_breaches().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn exposures_are_found_from_the_batch_the_client_ledger_and_the_window() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let now = at("2026-11-23T10:00:00Z");
+        let (batch_a, _) = batch(
+            &t.store,
+            "comp-co",
+            vec![
+                record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"),
+                record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"),
+            ],
+        )
+        .await;
+        let (batch_b, _) =
+            batch(&t.store, "offers", vec![record("b1", "Ann", "Lee", "ann@example.com", "BS1 4DJ")]).await;
+        let person = |email: &'static str| {
+            let store = t.store.clone();
+            async move { store.persons_with_value("email", email).await.unwrap()[0].clone() }
+        };
+        let (jane, ann) = (person("jane@example.co.uk").await, person("ann@example.com").await);
+        let (acme, _) = t.store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
+        let (other, _) = t.store.add_client("other", &[purposes::TRACING], now).await.unwrap();
+        release(&t.store, &acme.id, &jane, "r1", "2026-11-10T09:00:00Z").await;
+        release(&t.store, &other.id, &ann, "r2", "2026-11-20T09:00:00Z").await;
+        let clock = ReportingClock::at(now, now, None);
+
+        let from_batch = t.store.exposed_values(&Exposure::PartnerBatch { batch_id: batch_a.clone() }).await.unwrap();
+        let a = assess(Exposure::PartnerBatch { batch_id: batch_a }, &from_batch, &[], clock);
+        assert_eq!(a.persons, 2, "{backend:?}: Jane and Tom");
+        assert_eq!(a.notify.clients, vec!["acme"], "acme received some of the batch");
+        assert_eq!(a.notify.partners, vec!["comp-co"]);
+        assert!(a.categories.iter().any(|c| c.category == categories::EMAIL.as_str() && c.persons == 2));
+
+        let limited = assess(
+            Exposure::PartnerBatch { batch_id: batch_b },
+            &t.store.exposed_values(&Exposure::ClientExtracts { client: "other".into() }).await.unwrap(),
+            &[categories::EMAIL],
+            clock,
+        );
+        assert_eq!(limited.persons, 1);
+        assert_eq!(limited.notify.persons, vec![ann.clone()]);
+        assert_eq!(limited.values, 1, "the surname is outside the category limit");
+
+        let window = Exposure::parse("window:2026-11-15T00:00:00Z..2026-11-21T00:00:00Z").unwrap();
+        let in_window = assess(window.clone(), &t.store.exposed_values(&window).await.unwrap(), &[], clock);
+        assert_eq!(in_window.notify.persons, vec![ann]);
+        assert_eq!(in_window.notify.clients, vec!["other"]);
+        assert_eq!(in_window.notify.partners, vec!["offers"]);
+    }
+}
