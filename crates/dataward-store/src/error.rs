@@ -11,6 +11,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("could not decode a stored value: {0}")]
     Codec(String),
+    #[error("invalid audit entry: {0}")]
+    Audit(#[from] dataward_core::audit::AuditError),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("migration failed: {0}")]

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use dataward_core::audit::Actor;
 use dataward_core::linkage::{AddOutcome, Blocker, Clusterer, Event, MatchRecord, PersonId, RecordId, linked_parts};
 use dataward_core::partner::IngestMode;
 use dataward_core::profile::LinkageThresholds;
@@ -97,6 +98,8 @@ pub struct IngestTx {
     /// Persons this batch created that still exist.
     created_persons: HashSet<String>,
     now: Timestamp,
+    /// Who the audit log names as loading the file (the partner itself unless told otherwise).
+    audit_actor: Actor,
 }
 
 impl Store {
@@ -135,6 +138,7 @@ impl Store {
             linkage,
             created_persons: HashSet::new(),
             now,
+            audit_actor: Actor::Partner(partner.id.clone()),
         })
     }
 }
@@ -142,6 +146,11 @@ impl Store {
 impl IngestTx {
     pub fn batch_id(&self) -> &str {
         &self.outcome.batch_id
+    }
+
+    /// Names who loads the file in the audit log (e.g. `Actor::Cli` for `dataward ingest`).
+    pub fn set_audit_actor(&mut self, actor: Actor) {
+        self.audit_actor = actor;
     }
 
     /// Stores a chunk of clean rows, linking each to a person (see [`crate::linkage`]). A row
@@ -400,6 +409,13 @@ impl IngestTx {
         .bind(&o.batch_id)
         .execute(&mut *self.tx)
         .await?;
+        let detail = serde_json::json!({
+            "partner": self.partner_id, "mode": self.source.mode.as_str(), "file_sha256": file_sha256,
+            "rows_read": rows_read, "accepted": o.accepted, "quarantined": o.quarantined,
+            "new_persons": o.new_persons, "removed_records": o.removed_records,
+        });
+        let actor = self.audit_actor.clone();
+        crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
         self.store.train_linkage_if_bootstrap(self.now).await?;

@@ -3,6 +3,7 @@
 //! Layout:
 //! - `store`: opening a store (SQLite by default, PostgreSQL by URL), migrations, the backend.
 //! - `codec`: the one value codec every personal value is written and read through.
+//! - `audit`: the hash-chained audit log (`Store::append_audit`, `append_audit_in`, `verify_audit`).
 //! - `api_keys`: partner and client API keys (shown once, stored as Argon2 hashes).
 //! - `partners`, `clients`: the sources and recipients of data.
 //! - `ingest_tx`: one partner file as one atomic batch (records, values, quarantine), linked into persons.
@@ -23,6 +24,7 @@
 //! This crate knows nothing about HTTP or the command line.
 
 pub mod api_keys;
+pub mod audit;
 pub mod clients;
 pub mod codec;
 pub mod error;

@@ -195,6 +195,14 @@ impl Store {
             )
             .await?;
         }
+        let values = disclosures.iter().filter(|d| d.disclosure == "value").count();
+        let detail = serde_json::json!({
+            "kind": request.kind, "purpose": request.purpose, "band": request.band, "person": request.person_id,
+            "decisions": decisions.len(), "disclosures": disclosures.len(), "values": values,
+        });
+        let at: jiff::Timestamp = request.at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
+        let actor = dataward_core::audit::Actor::Client(request.client_id.clone());
+        crate::audit::record(&mut tx, actor, "client_request", &request.id, detail, at).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -12,6 +12,8 @@ use dataward_store::{Store, StoreError};
 use jiff::Timestamp;
 use sqlx::Row;
 
+#[path = "contract/audit.rs"]
+mod audit;
 #[path = "contract/screening.rs"]
 mod screening;
 

@@ -83,6 +83,23 @@ pub enum Command {
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The tamper-evident audit log: list entries, verify the hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Every entry in sequence order (ids and counts, never personal values).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checks the hash chain; exits non-zero naming the first altered, removed or reordered entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 use dataward_store::Backend;
 use dataward_store::testing::{backends, fresh_url};
 
+#[path = "cli/audit.rs"]
+mod audit;
 #[path = "cli/screening.rs"]
 mod screening;
 

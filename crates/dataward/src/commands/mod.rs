@@ -1,5 +1,6 @@
 //! Command dispatch: one module per command group.
 
+mod audit;
 mod batches;
 mod bench;
 mod bench_linkage;
@@ -44,5 +45,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Register(cmd) => register::run(global, cmd).await,
         Command::Suppress(cmd) => suppress::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
+        Command::Audit(cmd) => audit::run(global, cmd).await,
     }
 }
