@@ -163,7 +163,6 @@ impl IngestTx {
             return Ok(duplicates);
         }
         let indexer = self.store.indexer.clone();
-        let codec = self.store.codec.clone();
         let backend = self.store.backend;
         let blocker = Blocker::default();
 
@@ -173,7 +172,7 @@ impl IngestTx {
             matchable.iter().map(|m| blocker.keys(m).into_iter().map(|k| indexer.block_key(k)).collect()).collect();
         let all_keys: Vec<i64> = block_keys.iter().flatten().copied().collect();
         let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
-        let held = held_persons(&mut self.tx, backend, codec.as_ref(), &persons).await?;
+        let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
         let mut held_ids: HashMap<RecordId, (String, String)> = HashMap::new();
         let mut held_person: HashMap<PersonId, String> = HashMap::new();
@@ -209,6 +208,7 @@ impl IngestTx {
         let mut forms = Vec::new();
         let mut facets = Vec::new();
         let mut keys = Vec::new();
+        let mut record_keys = Vec::new();
         let mut reviews = Vec::new();
         let mut events = Vec::new();
         let person_name = |p: PersonId| assignment.persons.get(&p).or_else(|| held_person.get(&p)).cloned();
@@ -242,6 +242,13 @@ impl IngestTx {
                 Val::OptText(record.collected_on.map(|d| d.to_string())),
                 Val::Text(self.received_at.clone()),
             ]);
+            let (data_key, wrapped) = self.store.new_record_key(record_id);
+            record_keys.push(vec![
+                Val::Text(record_id.clone()),
+                Val::Text(person_id.clone()),
+                Val::Blob(wrapped),
+                Val::Text(self.store.master.id().to_string()),
+            ]);
             for v in record.values() {
                 let field = v.field.name();
                 let category = v.field.category().map(|c| c.as_str()).unwrap_or("provenance");
@@ -253,7 +260,7 @@ impl IngestTx {
                     Val::Text(record_id.clone()),
                     Val::Text(field),
                     Val::Text(category.to_string()),
-                    Val::Blob(codec.encode(&person_id, &v.value)),
+                    Val::Blob(crate::codec::encode(&data_key, record_id, &v.value)),
                     Val::OptBlob(hash),
                 ]);
             }
@@ -267,7 +274,7 @@ impl IngestTx {
             forms.push(vec![
                 Val::Text(record_id.clone()),
                 Val::Text(person_id.clone()),
-                Val::Blob(codec.encode(&person_id, &m.to_stored())),
+                Val::Blob(crate::codec::encode(&data_key, record_id, &m.to_stored())),
             ]);
             let mut unique = bkeys.clone();
             unique.sort_unstable();
@@ -295,6 +302,14 @@ impl IngestTx {
                 "received_at",
             ],
             sources,
+        )
+        .await?;
+        insert_rows(
+            backend,
+            conn,
+            "record_keys",
+            &["source_record_id", "person_id", "wrapped", "master_key_id"],
+            record_keys,
         )
         .await?;
         insert_rows(
@@ -355,8 +370,11 @@ impl IngestTx {
 
     /// Stores quarantined rows of this batch.
     pub async fn write_quarantine(&mut self, rows: &[QuarantinedRow]) -> Result<(), StoreError> {
-        let codec = self.store.codec.clone();
+        if rows.is_empty() {
+            return Ok(());
+        }
         let scope = format!("quarantine:{}", self.outcome.batch_id);
+        let key = self.store.scope_key(&mut self.tx, &scope).await?;
         let values = rows
             .iter()
             .map(|q| {
@@ -366,7 +384,7 @@ impl IngestTx {
                     Val::OptText(q.field.clone()),
                     Val::Text(q.reason.code().to_string()),
                     Val::Text(q.detail.clone()),
-                    Val::Blob(codec.encode(&scope, &q.raw)),
+                    Val::Blob(crate::codec::encode(&key, &scope, &q.raw)),
                 ]
             })
             .collect();
@@ -435,7 +453,10 @@ impl IngestTx {
                 .bind(&self.outcome.batch_id)
                 .fetch_all(&mut *self.tx)
                 .await?;
-        for table in ["record_values", "match_records", "blocking_keys", "linkage_reviews", "selection_facets"] {
+        // Removing a record's key is what makes copies of its values unreadable (see `keys`).
+        for table in
+            ["record_values", "match_records", "blocking_keys", "linkage_reviews", "selection_facets", "record_keys"]
+        {
             let sql = format!("DELETE FROM {table} WHERE source_record_id IN ({earlier})");
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&self.partner_id)
@@ -470,7 +491,7 @@ impl IngestTx {
             events.push(event_row(&new_id(), person, &self.received_at, batch, "removed", Some(record), &detail));
         }
         let model = self.linkage.model();
-        let held = held_persons(&mut self.tx, backend, self.store.codec.as_ref(), &persons).await?;
+        let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut moves = Vec::new();
         for h in &held {
             let forms: Vec<MatchRecord> = h.records.iter().map(|(_, m)| m.clone()).collect();

@@ -45,7 +45,7 @@ impl Store {
         let blocker = Blocker::default();
         let keys: Vec<i64> = blocker.keys(query).into_iter().map(|k| self.indexer.block_key(k)).collect();
         let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
-        let held = held_persons(&mut conn, self.backend, self.codec.as_ref(), &persons).await?;
+        let held = held_persons(&mut conn, self, &persons).await?;
         drop(conn);
         let ids: HashMap<PersonId, &str> =
             held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();

@@ -9,6 +9,7 @@ mod bench_trace;
 mod clients;
 mod demo;
 mod ingest;
+mod keys;
 mod ledger;
 mod linkage;
 mod partners;
@@ -46,5 +47,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Suppress(cmd) => suppress::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
         Command::Audit(cmd) => audit::run(global, cmd).await,
+        Command::Keys(cmd) => keys::run(global, cmd).await,
     }
 }
