@@ -112,12 +112,7 @@ impl Store {
         let entries = read_entries(&mut tx).await?;
         tx.commit().await?;
         let result = verify_chain(&entries, head_seq);
-        Ok(AuditVerification {
-            entries: entries.len(),
-            head_seq,
-            head_hash,
-            first_break: result.err(),
-        })
+        Ok(AuditVerification { entries: entries.len(), head_seq, head_hash, first_break: result.err() })
     }
 }
 

@@ -139,11 +139,18 @@ impl Store {
     /// Re-wraps every data key under `new` in one transaction (values are not touched) and
     /// audits it as `keys_rotate`. The store keeps using the old master key until reopened with
     /// the new one.
-    pub async fn rotate_master_key(&self, new: &MasterKey, actor: Actor, now: Timestamp) -> Result<Rotation, StoreError> {
+    pub async fn rotate_master_key(
+        &self,
+        new: &MasterKey,
+        actor: Actor,
+        now: Timestamp,
+    ) -> Result<Rotation, StoreError> {
         let mut tx = self.pool.begin().await?;
         check_master_key(&mut tx, &self.master).await?;
         let mut counts = [0u64; 2];
-        for (i, (table, column)) in [("record_keys", "source_record_id"), ("scope_keys", "scope")].into_iter().enumerate() {
+        for (i, (table, column)) in
+            [("record_keys", "source_record_id"), ("scope_keys", "scope")].into_iter().enumerate()
+        {
             let rows = sqlx::query(AssertSqlSafe(format!("SELECT {column} AS scope, wrapped FROM {table}")))
                 .fetch_all(&mut *tx)
                 .await?;
@@ -156,7 +163,12 @@ impl Store {
             }
             let sql = format!("UPDATE {table} SET wrapped = $1, master_key_id = $2 WHERE {column} = $3");
             for (scope, wrapped) in rewrapped {
-                sqlx::query(AssertSqlSafe(sql.clone())).bind(wrapped).bind(new.id()).bind(scope).execute(&mut *tx).await?;
+                sqlx::query(AssertSqlSafe(sql.clone()))
+                    .bind(wrapped)
+                    .bind(new.id())
+                    .bind(scope)
+                    .execute(&mut *tx)
+                    .await?;
                 counts[i] += 1;
             }
         }

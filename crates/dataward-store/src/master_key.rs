@@ -59,9 +59,11 @@ impl MasterKey {
 
     /// Unwraps a data key of `scope`.
     pub fn unwrap_key(&self, scope: &str, wrapped: &[u8]) -> Result<DataKey, StoreError> {
-        let bytes = open(&self.key, &format!("data-key:{scope}"), wrapped)
-            .map_err(|_| StoreError::Codec(format!("the data key of `{scope}` does not unwrap with master key {}", self.id)))?;
-        let bytes: [u8; 32] = bytes.try_into().map_err(|_| StoreError::Corrupt(format!("data key of `{scope}` has the wrong length")))?;
+        let bytes = open(&self.key, &format!("data-key:{scope}"), wrapped).map_err(|_| {
+            StoreError::Codec(format!("the data key of `{scope}` does not unwrap with master key {}", self.id))
+        })?;
+        let bytes: [u8; 32] =
+            bytes.try_into().map_err(|_| StoreError::Corrupt(format!("data key of `{scope}` has the wrong length")))?;
         Ok(DataKey::from_bytes(bytes))
     }
 }

@@ -76,7 +76,8 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "partner", &new.name))?;
-        let detail = serde_json::json!({ "channel": partner.channel.as_str(), "retention_days": partner.retention_days });
+        let detail =
+            serde_json::json!({ "channel": partner.channel.as_str(), "retention_days": partner.retention_days });
         crate::audit::record(&mut tx, Actor::Cli, "partner_add", &partner.id, detail, now).await?;
         tx.commit().await?;
         Ok((partner, key))

@@ -314,7 +314,8 @@ impl RegisterLoadTx {
             "accepted": load.accepted, "rejected": load.rejected, "added": load.added, "removed": load.removed,
             "total": load.total,
         });
-        let at: jiff::Timestamp = self.loaded_at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
+        let at: jiff::Timestamp =
+            self.loaded_at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
         crate::audit::record(&mut self.tx, Actor::Cli, "register_load", &load.id, detail, at).await?;
         self.tx.commit().await?;
         Ok(load)

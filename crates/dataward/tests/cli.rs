@@ -9,10 +9,10 @@ use dataward_store::testing::{backends, fresh_url};
 
 #[path = "cli/audit.rs"]
 mod audit;
-#[path = "cli/security.rs"]
-mod security;
 #[path = "cli/screening.rs"]
 mod screening;
+#[path = "cli/security.rs"]
+mod security;
 
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const MASTER_KEY: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";

@@ -85,13 +85,9 @@ fn actions_must_be_snake_case_and_details_objects() {
 
 #[test]
 fn actors_are_written_and_read_back() {
-    for actor in [
-        Actor::Cli,
-        Actor::System,
-        Actor::Staff("s1".into()),
-        Actor::Client("c1".into()),
-        Actor::Partner("p1".into()),
-    ] {
+    for actor in
+        [Actor::Cli, Actor::System, Actor::Staff("s1".into()), Actor::Client("c1".into()), Actor::Partner("p1".into())]
+    {
         assert_eq!(Actor::parse(&actor.to_string()), Ok(actor));
     }
     for bad in ["root", "staff:", "robot:1", ""] {

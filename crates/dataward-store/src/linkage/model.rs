@@ -173,12 +173,11 @@ impl Store {
         let mut seen: u64 = 0;
         {
             let mut conn = self.pool.acquire().await?;
-            let mut rows =
-                sqlx::query(
-                    "SELECT m.source_record_id, m.form, k.wrapped FROM match_records m
+            let mut rows = sqlx::query(
+                "SELECT m.source_record_id, m.form, k.wrapped FROM match_records m
                      LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id ORDER BY m.source_record_id",
-                )
-                .fetch(&mut *conn);
+            )
+            .fetch(&mut *conn);
             while let Some(row) = rows.try_next().await? {
                 let record_id: String = row.try_get("source_record_id")?;
                 let form: Vec<u8> = row.try_get("form")?;

@@ -133,7 +133,8 @@ async fn destroying_a_persons_keys_leaves_a_copy_taken_before_unreadable_once_th
     for backend in backends() {
         let t = fresh_store(backend).await;
         let p = partner(&t.store, "a").await;
-        let mark = person_record("a2", "Mark", "Ellison", "1950-01-02", "mark@example.org", "", "9 Elm Close", "WF1 1AA");
+        let mark =
+            person_record("a2", "Mark", "Ellison", "1950-01-02", "mark@example.org", "", "9 Elm Close", "WF1 1AA");
         load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1")), pending(3, mark)]).await;
         let jane_id = person_of(&t.store, "jane.whitfield@example.com").await;
         let mark_id = person_of(&t.store, "mark@example.org").await;

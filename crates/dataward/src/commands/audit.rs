@@ -34,7 +34,9 @@ async fn verify(store: &dataward_store::Store, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     }
     match &v.first_break {
-        Some(problem) => bail!("the audit chain is broken: {problem} ({} entries read, head {})", v.entries, v.head_seq),
+        Some(problem) => {
+            bail!("the audit chain is broken: {problem} ({} entries read, head {})", v.entries, v.head_seq)
+        }
         None => {
             if !json {
                 println!("audit chain intact: {} entries, head {} {}", v.entries, v.head_seq, v.head_hash);

@@ -28,7 +28,9 @@ async fn rotate(global: &Global, new_key_file: Option<std::path::PathBuf>) -> Re
             (config::read_master_key_file(&path)?, None)
         }
         None if from_env => {
-            bail!("the master key comes from DATAWARD_MASTER_KEY: give --new-key-file to rotate to a key kept in a file")
+            bail!(
+                "the master key comes from DATAWARD_MASTER_KEY: give --new-key-file to rotate to a key kept in a file"
+            )
         }
         None => {
             let next = global.master_key_file.with_extension("next");

@@ -33,14 +33,19 @@ async fn keys_rotate_replaces_the_master_key_file_and_reads_keep_working_while_t
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
         }
-        let file = write(tmp.path(), "p.csv", &format!("{HEADER}\nr1,Jane,Whitfield,1984-07-21,jane.whitfield@example.com,LS6 2AB\n"));
+        let file = write(
+            tmp.path(),
+            "p.csv",
+            &format!("{HEADER}\nr1,Jane,Whitfield,1984-07-21,jane.whitfield@example.com,LS6 2AB\n"),
+        );
         ok(&with_key_file(&url, &key_file, &["ingest", "--partner", "competition-co", &file]));
 
         let rotated = ok(&with_key_file(&url, &key_file, &["keys", "rotate"]));
         assert!(rotated.contains("re-wrapped 1 record keys"), "{backend:?}: {rotated}");
         let new = std::fs::read_to_string(&key_file).unwrap();
         assert_ne!(old, new, "the key file now holds the new key");
-        let report = ok(&with_key_file(&url, &key_file, &["rights", "report", "--email", "jane.whitfield@example.com"]));
+        let report =
+            ok(&with_key_file(&url, &key_file, &["rights", "report", "--email", "jane.whitfield@example.com"]));
         assert!(report.contains("LS6 2AB"), "{backend:?}: {report}");
 
         let refused = Command::new(env!("CARGO_BIN_EXE_dataward"))
@@ -63,10 +68,11 @@ async fn every_command_refuses_a_store_created_for_another_storage_region() {
         let (url, _dir) = fresh_url(backend).await;
         ok(&dataward(&url, &["partner", "add", "competition-co", "--channel", "competition"]));
         let tmp = tempfile::tempdir().unwrap();
-        let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../profiles/data-broker.toml"))
-            .unwrap();
+        let shipped =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../profiles/data-broker.toml")).unwrap();
         let eu = write(tmp.path(), "eu.toml", &shipped.replacen("region = \"uk\"", "region = \"eu\"", 1));
-        for args in [&["--profile", eu.as_str(), "partner", "list"][..], &["--profile", eu.as_str(), "audit", "verify"]] {
+        for args in [&["--profile", eu.as_str(), "partner", "list"][..], &["--profile", eu.as_str(), "audit", "verify"]]
+        {
             let out = dataward(&url, args);
             assert!(!out.status.success(), "{backend:?}: {args:?} ran against a uk store");
             let stderr = String::from_utf8_lossy(&out.stderr);
