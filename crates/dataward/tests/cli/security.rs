@@ -71,7 +71,8 @@ async fn every_command_refuses_a_store_created_for_another_storage_region() {
         let shipped =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../profiles/data-broker.toml")).unwrap();
         let eu = write(tmp.path(), "eu.toml", &shipped.replacen("region = \"uk\"", "region = \"eu\"", 1));
-        for args in [&["--profile", eu.as_str(), "partner", "list"][..], &["--profile", eu.as_str(), "audit", "verify"]]
+        for args in
+            [&["--profile", eu.as_str(), "partner", "list"][..], &["--profile", eu.as_str(), "audit", "verify"][..]]
         {
             let out = dataward(&url, args);
             assert!(!out.status.success(), "{backend:?}: {args:?} ran against a uk store");
