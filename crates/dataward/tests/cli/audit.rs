@@ -15,6 +15,7 @@ async fn audit_verify_passes_an_intact_log_and_fails_naming_an_altered_entry() {
         assert_eq!(actions, ["partner_add", "client_add"], "{backend:?}");
         assert!(ok(&dataward(&url, &["audit", "verify"])).contains("audit chain intact: 2 entries"));
 
+        sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&url).await.unwrap();
         sqlx::query("UPDATE audit_log SET actor = 'staff:mallory' WHERE seq = 1").execute(&pool).await.unwrap();
         pool.close().await;
