@@ -1,6 +1,7 @@
 //! dataward-core: the pure domain of dataward.
 //!
 //! Layout:
+//! - `audit`: the hash-chained audit log (entries, canonical hashing, chain verification).
 //! - `taxonomy`: data categories, purposes, lawful bases (the vocabulary).
 //! - `profile`: a deployment's policy as configuration (TOML), validated against the taxonomy.
 //! - `fields`, `columns`: what partner-file columns mean and how headers are recognised.
@@ -23,6 +24,7 @@
 //! This crate must not depend on tokio, axum, sqlx or anything that performs I/O: every function
 //! here is pure and is given what it needs (including "today") by its caller.
 
+pub mod audit;
 pub mod breach;
 pub mod columns;
 pub mod fields;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Arc;
 
+use dataward_core::audit::Actor;
 use dataward_core::columns::{ColumnError, ColumnPlan, Mapping, plan_columns};
 use dataward_core::fields::Field;
 use dataward_core::partner::IngestMode;
@@ -51,6 +52,8 @@ pub struct IngestRequest {
     pub today: Date,
     pub now: Timestamp,
     pub fault: Option<Fault>,
+    /// Who loads the file, as the audit log names it (`partner:<id>` for an upload, `cli`).
+    pub actor: Actor,
 }
 
 /// How far a load has got.
@@ -136,7 +139,9 @@ where
                         mode: request.mode,
                         linkage: request.profile.linkage,
                     };
-                    batch = Some(store.begin_ingest(&request.partner, source, request.now).await?);
+                    let mut open = store.begin_ingest(&request.partner, source, request.now).await?;
+                    open.set_audit_actor(request.actor.clone());
+                    batch = Some(open);
                 }
                 let open = batch.as_mut().expect("opened above");
                 written += rows.len() as u64;

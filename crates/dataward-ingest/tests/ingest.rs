@@ -37,6 +37,7 @@ fn request(partner: &Partner, format: Format, mode: IngestMode, fault: Option<Fa
         today: jiff::civil::date(2026, 11, 23),
         now: "2026-11-23T10:00:00Z".parse().unwrap(),
         fault,
+        actor: dataward_core::audit::Actor::Partner(partner.id.clone()),
     }
 }
 

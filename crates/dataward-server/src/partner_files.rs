@@ -237,6 +237,7 @@ pub(crate) async fn upload(
     }
     let now = state.clock.now();
     let request = IngestRequest {
+        actor: dataward_core::audit::Actor::Partner(partner.id.clone()),
         partner,
         file_name,
         format,

@@ -25,6 +25,7 @@ pub async fn try_execute_task(state: &AppState) -> Result<PurgeReport, AppError>
         hold_days: state.profile.departed_partner_hold_days,
         thresholds: state.profile.linkage,
         apply: true,
+        actor: dataward_core::audit::Actor::System,
     };
     Ok(state.store.purge(&request).await?)
 }

@@ -84,7 +84,12 @@ fn refused(e: BreachError) -> StoreError {
 impl Store {
     /// Records an incident; its 72-hour clock runs from `detected_at`. The batch or client it
     /// names must exist.
-    pub async fn open_breach(&self, new: &NewBreach, now: Timestamp) -> Result<Breach, StoreError> {
+    pub async fn open_breach(
+        &self,
+        new: &NewBreach,
+        now: Timestamp,
+        actor: dataward_core::audit::Actor,
+    ) -> Result<Breach, StoreError> {
         let description = check_opening(&new.description, new.detected_at, now).map_err(refused)?;
         match &new.exposure {
             Exposure::PartnerBatch { batch_id } => {
@@ -115,7 +120,8 @@ impl Store {
         .bind(now.to_string())
         .execute(&self.pool)
         .await?;
-        self.lifecycle_audit("breach.open", json!({ "breach": id, "exposure": new.exposure.to_string() })).await?;
+        self.lifecycle_audit(actor, "breach_open", json!({ "breach": id, "exposure": new.exposure.to_string() }), now)
+            .await?;
         self.breach(&id).await
     }
 
@@ -144,6 +150,7 @@ impl Store {
         reported_to_ico: bool,
         note: &str,
         now: Timestamp,
+        actor: dataward_core::audit::Actor,
     ) -> Result<Breach, StoreError> {
         let note = note.trim();
         if note.is_empty() {
@@ -165,7 +172,8 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        self.lifecycle_audit("breach.close", json!({ "breach": id, "reported_to_ico": reported_to_ico })).await?;
+        self.lifecycle_audit(actor, "breach_close", json!({ "breach": id, "reported_to_ico": reported_to_ico }), now)
+            .await?;
         self.breach(id).await
     }
 

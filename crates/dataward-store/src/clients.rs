@@ -1,5 +1,6 @@
 //! Clients (recipient organisations): registration with contracted purposes, lookup by key.
 
+use dataward_core::audit::Actor;
 use dataward_core::taxonomy::Purpose;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -52,6 +53,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(Client, IssuedKey), StoreError> {
         let key = api_keys::issue(KeyOwner::Client);
+        let mut tx = self.pool.begin().await?;
         let client = Client {
             id: new_id(),
             name: name.to_string(),
@@ -72,9 +74,12 @@ impl Store {
         .bind(&key.prefix)
         .bind(&key.hash)
         .bind(&client.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "client", name))?;
+        let detail = serde_json::json!({ "purposes": purposes.iter().map(|p| p.as_str()).collect::<Vec<_>>() });
+        crate::audit::record(&mut tx, Actor::Cli, "client_add", &client.id, detail, now).await?;
+        tx.commit().await?;
         Ok((client, key))
     }
 

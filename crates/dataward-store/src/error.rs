@@ -17,6 +17,18 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("could not decode a stored value: {0}")]
     Codec(String),
+    #[error(
+        "this store's data keys are wrapped by master key {stored}, but the configured master key is {configured} \
+         (wrong --master-key-file or DATAWARD_MASTER_KEY?)"
+    )]
+    WrongMasterKey { stored: String, configured: String },
+    #[error(
+        "this store was created for storage region `{store}` but the profile allows region `{profile}`: \
+         refusing to use it"
+    )]
+    RegionMismatch { store: String, profile: String },
+    #[error("invalid audit entry: {0}")]
+    Audit(#[from] dataward_core::audit::AuditError),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("migration failed: {0}")]

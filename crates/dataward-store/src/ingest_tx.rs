@@ -16,6 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use dataward_core::audit::Actor;
 use dataward_core::linkage::{AddOutcome, Blocker, Clusterer, Event, MatchRecord, PersonId, RecordId, linked_parts};
 use dataward_core::partner::IngestMode;
 use dataward_core::profile::LinkageThresholds;
@@ -110,6 +111,8 @@ pub struct IngestTx {
     now: Timestamp,
     /// This process's place in the ingest queue, released when the batch ends.
     _queued: tokio::sync::OwnedMutexGuard<()>,
+    /// Who the audit log names as loading the file (the partner itself unless told otherwise).
+    audit_actor: Actor,
 }
 
 /// The PostgreSQL advisory lock key that serialises ingests ("dwingest" in ASCII).
@@ -165,6 +168,7 @@ impl Store {
             created_persons: HashSet::new(),
             now,
             _queued: queued,
+            audit_actor: Actor::Partner(partner.id.clone()),
         })
     }
 }
@@ -172,6 +176,11 @@ impl Store {
 impl IngestTx {
     pub fn batch_id(&self) -> &str {
         &self.outcome.batch_id
+    }
+
+    /// Names who loads the file in the audit log (e.g. `Actor::Cli` for `dataward ingest`).
+    pub fn set_audit_actor(&mut self, actor: Actor) {
+        self.audit_actor = actor;
     }
 
     /// Stores a chunk of clean rows, linking each to a person (see [`crate::linkage`]). A row
@@ -185,7 +194,6 @@ impl IngestTx {
             return Ok(duplicates);
         }
         let indexer = self.store.indexer.clone();
-        let codec = self.store.codec.clone();
         let backend = self.store.backend;
         let blocker = Blocker::default();
 
@@ -195,7 +203,7 @@ impl IngestTx {
             matchable.iter().map(|m| blocker.keys(m).into_iter().map(|k| indexer.block_key(k)).collect()).collect();
         let all_keys: Vec<i64> = block_keys.iter().flatten().copied().collect();
         let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
-        let held = held_persons(&mut self.tx, backend, codec.as_ref(), &persons).await?;
+        let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
         let mut held_ids: HashMap<RecordId, (String, String)> = HashMap::new();
         let mut held_person: HashMap<PersonId, String> = HashMap::new();
@@ -231,6 +239,7 @@ impl IngestTx {
         let mut forms = Vec::new();
         let mut facets = Vec::new();
         let mut keys = Vec::new();
+        let mut record_keys = Vec::new();
         let mut reviews = Vec::new();
         let mut events = Vec::new();
         let person_name = |p: PersonId| assignment.persons.get(&p).or_else(|| held_person.get(&p)).cloned();
@@ -264,6 +273,13 @@ impl IngestTx {
                 Val::OptText(record.collected_on.map(|d| d.to_string())),
                 Val::Text(self.received_at.clone()),
             ]);
+            let (data_key, wrapped) = self.store.new_record_key(record_id);
+            record_keys.push(vec![
+                Val::Text(record_id.clone()),
+                Val::Text(person_id.clone()),
+                Val::Blob(wrapped),
+                Val::Text(self.store.master.id().to_string()),
+            ]);
             for v in record.values() {
                 let field = v.field.name();
                 let category = v.field.category().map(|c| c.as_str()).unwrap_or("provenance");
@@ -275,7 +291,7 @@ impl IngestTx {
                     Val::Text(record_id.clone()),
                     Val::Text(field),
                     Val::Text(category.to_string()),
-                    Val::Blob(codec.encode(&person_id, &v.value)),
+                    Val::Blob(crate::codec::encode(&data_key, record_id, &v.value)),
                     Val::OptBlob(hash),
                 ]);
             }
@@ -289,7 +305,7 @@ impl IngestTx {
             forms.push(vec![
                 Val::Text(record_id.clone()),
                 Val::Text(person_id.clone()),
-                Val::Blob(codec.encode(&person_id, &m.to_stored())),
+                Val::Blob(crate::codec::encode(&data_key, record_id, &m.to_stored())),
             ]);
             let mut unique = bkeys.clone();
             unique.sort_unstable();
@@ -317,6 +333,14 @@ impl IngestTx {
                 "received_at",
             ],
             sources,
+        )
+        .await?;
+        insert_rows(
+            backend,
+            conn,
+            "record_keys",
+            &["source_record_id", "person_id", "wrapped", "master_key_id"],
+            record_keys,
         )
         .await?;
         insert_rows(
@@ -377,8 +401,11 @@ impl IngestTx {
 
     /// Stores quarantined rows of this batch.
     pub async fn write_quarantine(&mut self, rows: &[QuarantinedRow]) -> Result<(), StoreError> {
-        let codec = self.store.codec.clone();
+        if rows.is_empty() {
+            return Ok(());
+        }
         let scope = format!("quarantine:{}", self.outcome.batch_id);
+        let key = self.store.scope_key(&mut self.tx, &scope).await?;
         let values = rows
             .iter()
             .map(|q| {
@@ -388,7 +415,7 @@ impl IngestTx {
                     Val::OptText(q.field.clone()),
                     Val::Text(q.reason.code().to_string()),
                     Val::Text(q.detail.clone()),
-                    Val::Blob(codec.encode(&scope, &q.raw)),
+                    Val::Blob(crate::codec::encode(&key, &scope, &q.raw)),
                 ]
             })
             .collect();
@@ -458,6 +485,13 @@ impl IngestTx {
         .bind(o.erased_lines.len() as i64)
         .execute(&mut *self.tx)
         .await?;
+        let detail = serde_json::json!({
+            "partner": self.partner_id, "mode": self.source.mode.as_str(), "file_sha256": file_sha256,
+            "rows_read": rows_read, "accepted": o.accepted, "quarantined": o.quarantined,
+            "new_persons": o.new_persons, "removed_records": o.removed_records,
+        });
+        let actor = self.audit_actor.clone();
+        crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
         self.store.train_linkage_if_bootstrap(self.now).await?;
@@ -477,7 +511,10 @@ impl IngestTx {
                 .bind(&self.outcome.batch_id)
                 .fetch_all(&mut *self.tx)
                 .await?;
-        for table in ["record_values", "match_records", "blocking_keys", "linkage_reviews", "selection_facets"] {
+        // Removing a record's key is what makes copies of its values unreadable (see `keys`).
+        for table in
+            ["record_values", "match_records", "blocking_keys", "linkage_reviews", "selection_facets", "record_keys"]
+        {
             let sql = format!("DELETE FROM {table} WHERE source_record_id IN ({earlier})");
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&self.partner_id)
@@ -512,7 +549,7 @@ impl IngestTx {
             events.push(event_row(&new_id(), person, &self.received_at, batch, "removed", Some(record), &detail));
         }
         let model = self.linkage.model();
-        let held = held_persons(&mut self.tx, backend, self.store.codec.as_ref(), &persons).await?;
+        let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut moves = Vec::new();
         for h in &held {
             let forms: Vec<MatchRecord> = h.records.iter().map(|(_, m)| m.clone()).collect();

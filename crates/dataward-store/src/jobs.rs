@@ -79,6 +79,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<JobStatus, StoreError> {
         let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let key = self.scope_key(&mut tx, &scope(&id)).await?;
         sqlx::query(
             "INSERT INTO client_jobs (id, client_id, kind, purpose, status, total_rows, done_rows, created_at, input)
              VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7)",
@@ -89,9 +91,10 @@ impl Store {
         .bind(purpose)
         .bind(total_rows)
         .bind(now.to_string())
-        .bind(self.codec.encode(&scope(&id), input))
-        .execute(&self.pool)
+        .bind(crate::codec::encode(&key, &scope(&id), input))
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(self.job(&id, client_id).await?.expect("just created"))
     }
 
@@ -109,8 +112,10 @@ impl Store {
         let Some(r) = row else { return Ok(None) };
         let id: String = r.try_get("id")?;
         let stored: Vec<u8> = r.try_get("input")?;
+        let mut conn = self.pool.acquire().await?;
+        let key = self.existing_scope_key(&mut conn, &scope(&id)).await?;
         Ok(Some(ClaimedJob {
-            input: self.codec.decode(&scope(&id), &stored)?,
+            input: crate::codec::decode(key.as_ref(), &scope(&id), &stored)?,
             client_id: r.try_get("client_id")?,
             kind: r.try_get("kind")?,
             purpose: r.try_get("purpose")?,
@@ -130,14 +135,16 @@ impl Store {
 
     /// Stores the result and marks the job done.
     pub async fn finish_job(&self, id: &str, done_rows: i64, output: &str, now: Timestamp) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let key = self.scope_key(&mut conn, &scope(id)).await?;
         sqlx::query(
             "UPDATE client_jobs SET status = 'done', done_rows = $1, output = $2, finished_at = $3 WHERE id = $4",
         )
         .bind(done_rows)
-        .bind(self.codec.encode(&scope(id), output))
+        .bind(crate::codec::encode(&key, &scope(id), output))
         .bind(now.to_string())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
         Ok(())
     }
@@ -178,6 +185,9 @@ impl Store {
             .await?;
         let Some(r) = row else { return Ok(None) };
         let stored: Option<Vec<u8>> = r.try_get("output")?;
-        stored.map(|s| self.codec.decode(&scope(id), &s)).transpose()
+        let Some(stored) = stored else { return Ok(None) };
+        let mut conn = self.pool.acquire().await?;
+        let key = self.existing_scope_key(&mut conn, &scope(id)).await?;
+        crate::codec::decode(key.as_ref(), &scope(id), &stored).map(Some)
     }
 }

@@ -2,7 +2,12 @@
 //!
 //! Layout:
 //! - `store`: opening a store (SQLite by default, PostgreSQL by URL), migrations, the backend.
-//! - `codec`: the one value codec every personal value is written and read through.
+//! - `codec`: the one value codec every personal value is written and read through
+//!   (XChaCha20-Poly1305 under a data key).
+//! - `master_key`, `keys`: the master key, data keys per source record grouped under the person,
+//!   crypto-erasure (`destroy_person_keys_in`) and master-key rotation.
+//! - `region`: the storage region recorded in the store and checked against the profile.
+//! - `audit`: the hash-chained audit log (`Store::append_audit`, `append_audit_in`, `verify_audit`).
 //! - `api_keys`: partner and client API keys (shown once, stored as Argon2 hashes).
 //! - `partners`, `clients`: the sources and recipients of data.
 //! - `ingest_tx`: one partner file as one atomic batch (records, values, quarantine), linked into persons.
@@ -30,17 +35,21 @@
 //! This crate knows nothing about HTTP or the command line.
 
 pub mod api_keys;
+pub mod audit;
 pub mod breaches;
 pub mod clients;
 pub mod codec;
 pub mod error;
 pub mod ingest_tx;
 pub mod jobs;
+pub mod keys;
 pub mod lifecycle;
 pub mod linkage;
 mod lookup;
+pub mod master_key;
 pub mod partners;
 pub mod reads;
+pub mod region;
 pub mod registers;
 pub mod release;
 pub mod rights;
@@ -52,4 +61,5 @@ pub mod suppressions;
 pub mod testing;
 
 pub use error::StoreError;
+pub use master_key::MasterKey;
 pub use store::{Backend, Store};

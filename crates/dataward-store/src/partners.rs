@@ -1,5 +1,6 @@
 //! Source partners: registration, listing, lookup by name or API key.
 
+use dataward_core::audit::Actor;
 use dataward_core::partner::{Channel, PartnerStatus};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -57,6 +58,7 @@ impl Store {
     /// Registers a partner and issues its API key (returned once, stored only as a hash).
     pub async fn add_partner(&self, new: &NewPartner, now: Timestamp) -> Result<(Partner, IssuedKey), StoreError> {
         let key = api_keys::issue(KeyOwner::Partner);
+        let mut tx = self.pool.begin().await?;
         let partner = Partner {
             id: new_id(),
             name: new.name.clone(),
@@ -80,9 +82,13 @@ impl Store {
         .bind(&key.prefix)
         .bind(&key.hash)
         .bind(&partner.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "partner", &new.name))?;
+        let detail =
+            serde_json::json!({ "channel": partner.channel.as_str(), "retention_days": partner.retention_days });
+        crate::audit::record(&mut tx, Actor::Cli, "partner_add", &partner.id, detail, now).await?;
+        tx.commit().await?;
         Ok((partner, key))
     }
 

@@ -100,8 +100,9 @@ impl Store {
     /// Every value held about a person, decoded through the codec, with its source partner.
     pub async fn person_values(&self, person_id: &str) -> Result<Vec<HeldValue>, StoreError> {
         let rows = sqlx::query(
-            "SELECT v.source_record_id, p.name AS partner, v.field, v.category, v.value
+            "SELECT v.source_record_id, p.name AS partner, v.field, v.category, v.value, k.wrapped
              FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
+             LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id
              WHERE v.person_id = $1 ORDER BY p.name, v.source_record_id, v.field",
         )
         .bind(person_id)
@@ -110,12 +111,14 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let stored: Vec<u8> = r.try_get("value")?;
+                let record: String = r.try_get("source_record_id")?;
+                let key = self.record_key(&record, r.try_get("wrapped")?)?;
                 Ok(HeldValue {
-                    source_record_id: r.try_get("source_record_id")?,
+                    value: crate::codec::decode(key.as_ref(), &record, &stored)?,
+                    source_record_id: record,
                     partner: r.try_get("partner")?,
                     field: r.try_get("field")?,
                     category: r.try_get("category")?,
-                    value: self.codec.decode(person_id, &stored)?,
                 })
             })
             .collect()
@@ -179,7 +182,10 @@ impl Store {
         match row {
             Some(r) => {
                 let raw: Vec<u8> = r.try_get("raw")?;
-                Ok(Some(self.codec.decode(&format!("quarantine:{batch_id}"), &raw)?))
+                let scope = format!("quarantine:{batch_id}");
+                let mut conn = self.pool.acquire().await?;
+                let key = self.existing_scope_key(&mut conn, &scope).await?;
+                Ok(Some(crate::codec::decode(key.as_ref(), &scope, &raw)?))
             }
             None => Ok(None),
         }

@@ -10,6 +10,7 @@
 //! single blob, unpacked server-side (`generate_series` + `substring` on PostgreSQL, a recursive
 //! CTE + `substr` on SQLite). That is one bound value per 10,000 entries instead of 40,000.
 
+use dataward_core::audit::Actor;
 use dataward_core::keys::Digest;
 use dataward_core::screening::{Action, Change, LoadMode, LoadReport, RegisterKind, ScreeningSet, truncate};
 use futures_util::TryStreamExt;
@@ -308,6 +309,14 @@ impl RegisterLoadTx {
         .bind(&load.loaded_at)
         .execute(&mut *self.tx)
         .await?;
+        let detail = serde_json::json!({
+            "kind": load.kind.as_str(), "mode": load.mode.as_str(), "file_sha256": load.file_sha256,
+            "accepted": load.accepted, "rejected": load.rejected, "added": load.added, "removed": load.removed,
+            "total": load.total,
+        });
+        let at: jiff::Timestamp =
+            self.loaded_at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
+        crate::audit::record(&mut self.tx, Actor::Cli, "register_load", &load.id, detail, at).await?;
         self.tx.commit().await?;
         Ok(load)
     }

@@ -101,8 +101,9 @@ impl Store {
     pub async fn release_candidates(&self, person_id: &str) -> Result<Vec<Candidate>, StoreError> {
         let rows = sqlx::query(
             "SELECT v.source_record_id, s.partner_id, p.name AS partner, p.status, s.email_consent, s.collected_on,
-                    s.received_at, v.field, v.category, v.value
+                    s.received_at, v.field, v.category, v.value, k.wrapped
              FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
+             LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id
              WHERE v.person_id = $1 ORDER BY s.received_at DESC, v.source_record_id, v.field",
         )
         .bind(person_id)
@@ -111,8 +112,11 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let stored: Vec<u8> = r.try_get("value")?;
+                let record: String = r.try_get("source_record_id")?;
+                let key = self.record_key(&record, r.try_get("wrapped")?)?;
                 Ok(Candidate {
-                    source_record_id: r.try_get("source_record_id")?,
+                    value: crate::codec::decode(key.as_ref(), &record, &stored)?,
+                    source_record_id: record,
                     partner_id: r.try_get("partner_id")?,
                     partner: r.try_get("partner")?,
                     partner_status: r.try_get("status")?,
@@ -121,7 +125,6 @@ impl Store {
                     received_at: r.try_get("received_at")?,
                     field: r.try_get("field")?,
                     category: r.try_get("category")?,
-                    value: self.codec.decode(person_id, &stored)?,
                 })
             })
             .collect()
@@ -195,6 +198,14 @@ impl Store {
             )
             .await?;
         }
+        let values = disclosures.iter().filter(|d| d.disclosure == "value").count();
+        let detail = serde_json::json!({
+            "kind": request.kind, "purpose": request.purpose, "band": request.band, "person": request.person_id,
+            "decisions": decisions.len(), "disclosures": disclosures.len(), "values": values,
+        });
+        let at: jiff::Timestamp = request.at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
+        let actor = dataward_core::audit::Actor::Client(request.client_id.clone());
+        crate::audit::record(&mut tx, actor, "client_request", &request.id, detail, at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -395,8 +406,10 @@ impl Store {
         person_id: &str,
     ) -> Result<Vec<dataward_core::rights::report::HeldFact>, StoreError> {
         let rows = sqlx::query(
-            "SELECT v.field, v.category, v.value, p.name AS partner, p.channel, p.retention_days, s.received_at, s.collected_on
+            "SELECT v.source_record_id, v.field, v.category, v.value, k.wrapped, p.name AS partner, p.channel,
+                    p.retention_days, s.received_at, s.collected_on
              FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
+             LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id
              WHERE v.person_id = $1 ORDER BY p.name, s.received_at, v.field",
         )
         .bind(person_id)
@@ -405,10 +418,12 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let stored: Vec<u8> = r.try_get("value")?;
+                let record: String = r.try_get("source_record_id")?;
+                let key = self.record_key(&record, r.try_get("wrapped")?)?;
                 Ok(dataward_core::rights::report::HeldFact {
                     field: r.try_get("field")?,
                     category: r.try_get("category")?,
-                    value: self.codec.decode(person_id, &stored)?,
+                    value: crate::codec::decode(key.as_ref(), &record, &stored)?,
                     partner: r.try_get("partner")?,
                     channel: r.try_get("channel")?,
                     received_at: r.try_get("received_at")?,

@@ -8,6 +8,7 @@
 
 use std::sync::OnceLock;
 
+use dataward_core::audit::{Actor, NewAuditEntry};
 use dataward_core::staff::{Lockout, Password, Role, StaffName, TotpSecret};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -215,6 +216,13 @@ impl Store {
     /// A wrong password or code counts as a failed login; the fifth in a row locks the account
     /// for fifteen minutes (`dataward_core::staff::lockout`). A locked or disabled account is
     /// refused even with the right password. Success clears the count.
+    /// Checks a console login: name, password and (when TOTP is on) a code, at `now`.
+    ///
+    /// A wrong password or code counts as a failed login; the fifth in a row locks the account
+    /// for fifteen minutes (`dataward_core::staff::lockout`). A locked or disabled account is
+    /// refused even with the right password. Success clears the count. Every attempt is
+    /// appended to the audit log (`staff_login` or `staff_login_refused` with the reason); the
+    /// name typed is never recorded, only the id of an existing account.
     pub async fn check_staff_login(
         &self,
         name: &str,
@@ -222,29 +230,50 @@ impl Store {
         code: Option<&str>,
         now: Timestamp,
     ) -> Result<LoginOutcome, StoreError> {
+        let (outcome, staff_id) = self.login_outcome(name, password, code, now).await?;
+        let target = staff_id.clone().unwrap_or_default();
+        let (actor, action, detail) = match &outcome {
+            LoginOutcome::Accepted(_) => (Actor::Staff(target.clone()), "staff_login", serde_json::json!({})),
+            LoginOutcome::Refused(why) => {
+                (Actor::System, "staff_login_refused", serde_json::json!({ "reason": format!("{why:?}") }))
+            }
+        };
+        let entry =
+            NewAuditEntry::new(actor, action, target, detail).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.append_audit(&entry, now).await?;
+        Ok(outcome)
+    }
+
+    async fn login_outcome(
+        &self,
+        name: &str,
+        password: &str,
+        code: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(LoginOutcome, Option<String>), StoreError> {
         let row = match StaffName::parse(name) {
             Ok(name) => self.staff_row(name.as_str()).await?,
             Err(_) => None,
         };
         let Some(row) = row else {
             verify_password(password, dummy_hash()).await?;
-            return Ok(LoginOutcome::Refused(LoginRefusal::UnknownName));
+            return Ok((LoginOutcome::Refused(LoginRefusal::UnknownName), None));
         };
         let member = row.member;
         if member.disabled_at.is_some() || member.lockout.is_locked(now) {
             verify_password(password, dummy_hash()).await?;
             let refusal = if member.disabled_at.is_some() { LoginRefusal::Disabled } else { LoginRefusal::Locked };
-            return Ok(LoginOutcome::Refused(refusal));
+            return Ok((LoginOutcome::Refused(refusal), Some(member.id)));
         }
         if !verify_password(password, &row.password_hash).await? {
             self.record_failed_login(&member.id, now).await?;
-            return Ok(LoginOutcome::Refused(LoginRefusal::WrongPassword));
+            return Ok((LoginOutcome::Refused(LoginRefusal::WrongPassword), Some(member.id)));
         }
         if let Some(stored) = &row.totp_secret {
             let secret = TotpSecret::from_base32(stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let Some(step) = code.and_then(|code| secret.check(code, now)) else {
                 self.record_failed_login(&member.id, now).await?;
-                return Ok(LoginOutcome::Refused(LoginRefusal::WrongCode));
+                return Ok((LoginOutcome::Refused(LoginRefusal::WrongCode), Some(member.id)));
             };
             let step = i64::try_from(step).unwrap_or(i64::MAX);
             // Only a step later than the last one accepted moves it: a code is used once.
@@ -257,14 +286,15 @@ impl Store {
             .await?;
             if moved.rows_affected() == 0 {
                 self.record_failed_login(&member.id, now).await?;
-                return Ok(LoginOutcome::Refused(LoginRefusal::ReusedCode));
+                return Ok((LoginOutcome::Refused(LoginRefusal::ReusedCode), Some(member.id)));
             }
         }
         sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(&member.id)
             .execute(&self.pool)
             .await?;
-        Ok(LoginOutcome::Accepted(StaffMember { lockout: Lockout::after_success(), ..member }))
+        let id = member.id.clone();
+        Ok((LoginOutcome::Accepted(StaffMember { lockout: Lockout::after_success(), ..member }), Some(id)))
     }
 
     /// Counts one failed login (atomically) and locks the account when the count reaches the limit.

@@ -7,7 +7,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 use crate::StoreError;
-use crate::codec::{ClearCodec, ValueCodec};
+use crate::master_key::MasterKey;
 
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,8 @@ pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<St
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
-    pub(crate) codec: Arc<dyn ValueCodec>,
+    /// Wraps every data key (see `keys`).
+    pub(crate) master: Arc<MasterKey>,
     pub(crate) indexer: Indexer,
     pub(crate) model_cache: crate::linkage::model::ModelCache,
     /// Held by an open ingest for its whole life, so that ingests in one process queue for the
@@ -82,8 +83,9 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
-    /// Connects to `url` (`sqlite://PATH[?mode=rwc]` or `postgres://...`) and applies migrations.
-    pub async fn open(url: &str, indexer: Indexer) -> Result<Store, StoreError> {
+    /// Connects to `url` (`sqlite://PATH[?mode=rwc]` or `postgres://...`), applies migrations and
+    /// checks that the store's data keys are wrapped by `master`.
+    pub async fn open(url: &str, indexer: Indexer, master: MasterKey) -> Result<Store, StoreError> {
         install_default_drivers();
         let backend = Backend::of_url(url)?;
         let url = match backend {
@@ -116,10 +118,13 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let mut conn = pool.acquire().await?;
+        crate::keys::check_master_key(&mut conn, &master).await?;
+        drop(conn);
         Ok(Store {
             pool,
             backend,
-            codec: Arc::new(ClearCodec),
+            master: Arc::new(master),
             indexer,
             model_cache: Default::default(),
             ingest_queue: Default::default(),
@@ -132,6 +137,11 @@ impl Store {
 
     pub fn indexer(&self) -> &Indexer {
         &self.indexer
+    }
+
+    /// The master key this store was opened with.
+    pub fn master_key(&self) -> &MasterKey {
+        &self.master
     }
 
     /// Closes every connection (SQLite checkpoints its WAL).

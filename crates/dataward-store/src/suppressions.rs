@@ -5,6 +5,7 @@
 //! Nothing here holds a clear value: callers digest the identifier first
 //! (`dataward_core::screening::keys`).
 
+use dataward_core::audit::Actor;
 use dataward_core::keys::Digest;
 use dataward_core::screening::{IdentifierKind, Scope, SuppressionEntry, SuppressionIndex, SuppressionReason};
 use futures_util::TryStreamExt;
@@ -71,6 +72,17 @@ impl Store {
         new: &NewSuppression,
         now: Timestamp,
     ) -> Result<(Suppression, bool), StoreError> {
+        self.add_suppression_as(new, Actor::Cli, now).await
+    }
+
+    /// [`Store::add_suppression`] on behalf of `actor` (the audit log names it).
+    pub async fn add_suppression_as(
+        &self,
+        new: &NewSuppression,
+        actor: Actor,
+        now: Timestamp,
+    ) -> Result<(Suppression, bool), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO suppressions (id, digest, identifier_kind, reason, scope, person_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -83,7 +95,7 @@ impl Store {
         .bind(new.scope.as_str())
         .bind(new.person_id.clone())
         .bind(now.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected()
             == 1;
@@ -96,9 +108,18 @@ impl Store {
             .bind(new.identifier.as_str())
             .bind(new.reason.as_str())
             .bind(new.scope.as_str())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        Ok((from_row(&row)?.0, inserted))
+        let suppression = from_row(&row)?.0;
+        if inserted {
+            let detail = serde_json::json!({
+                "identifier": new.identifier.as_str(), "reason": new.reason.as_str(), "scope": new.scope.as_str(),
+                "person": new.person_id,
+            });
+            crate::audit::record(&mut tx, actor, "suppression_add", &suppression.id, detail, now).await?;
+        }
+        tx.commit().await?;
+        Ok((suppression, inserted))
     }
 
     /// Every suppression, oldest first.

@@ -16,6 +16,11 @@ pub fn test_indexer() -> Indexer {
     Indexer::new(b"dataward-test-secret-0123456789abcdef").expect("long enough")
 }
 
+/// A fixed test master key for encryption at rest.
+pub fn test_master_key() -> crate::MasterKey {
+    crate::MasterKey::from_bytes(b"dataward-test-master-key-0123456").expect("32 bytes")
+}
+
 /// A store for one test; keeps its temporary directory alive.
 pub struct TestStore {
     pub store: Store,
@@ -57,6 +62,6 @@ pub async fn fresh_url(backend: Backend) -> (String, Option<tempfile::TempDir>) 
 /// A fresh, migrated store on `backend`.
 pub async fn fresh_store(backend: Backend) -> TestStore {
     let (url, dir) = fresh_url(backend).await;
-    let store = Store::open(&url, test_indexer()).await.expect("open test store");
+    let store = Store::open(&url, test_indexer(), test_master_key()).await.expect("open test store");
     TestStore { store, url, _dir: dir }
 }

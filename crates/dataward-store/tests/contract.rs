@@ -12,6 +12,10 @@ use dataward_store::{Store, StoreError};
 use jiff::Timestamp;
 use sqlx::Row;
 
+#[path = "contract/audit.rs"]
+mod audit;
+#[path = "contract/encryption.rs"]
+mod encryption;
 #[path = "contract/rights.rs"]
 mod rights;
 #[path = "contract/screening.rs"]
@@ -173,7 +177,8 @@ async fn values_are_stored_through_the_codec_and_indexed_only_by_digest() {
             .unwrap();
         let value: Vec<u8> = row.try_get("value").unwrap();
         let hash: Vec<u8> = row.try_get("value_hash").unwrap();
-        assert_eq!(value[0], 0, "clear codec tag");
+        assert_eq!(value[0], 1, "sealed (XChaCha20-Poly1305) codec tag");
+        assert!(!value.windows(4).any(|w| w == b"jane"));
         assert_eq!(hash.len(), 32);
         assert!(!hash.windows(4).any(|w| w == b"jane"));
     }
@@ -434,7 +439,7 @@ async fn a_record_bridging_two_held_persons_merges_them_with_every_row_following
         assert_eq!(t.store.totals().await.unwrap().persons, 1, "{backend:?}: the bridge merged them");
         let person = person_of(&t.store, "jane.whitfield@example.com").await;
         let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
-        for table in ["source_records", "record_values", "match_records", "blocking_keys"] {
+        for table in ["source_records", "record_values", "match_records", "blocking_keys", "record_keys"] {
             let sql = format!("SELECT COUNT(DISTINCT person_id) AS n FROM {table}");
             let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap().get("n");
             assert_eq!(n, 1, "{backend:?}: {table} still names the merged-away person");
@@ -468,7 +473,10 @@ async fn two_ingests_at_once_holding_the_same_person_make_one_person() {
         let t = fresh_store(backend).await;
         // A second handle on the same database, as another process would have: it shares no
         // in-process state with the first, so only the database's ingest lock can keep them apart.
-        let other = Store::open(&t.url, dataward_store::testing::test_indexer()).await.unwrap();
+        let other =
+            Store::open(&t.url, dataward_store::testing::test_indexer(), dataward_store::testing::test_master_key())
+                .await
+                .unwrap();
         let a = partner(&t.store, "a").await;
         let b = partner(&t.store, "b").await;
         let mut first = t.store.begin_ingest(&a, source(IngestMode::Append), now()).await.unwrap();

@@ -29,6 +29,10 @@ pub struct Global {
     /// DATAWARD_SECRET (64+ hex characters) takes precedence.
     #[arg(long, global = true, env = "DATAWARD_SECRET_FILE", default_value = "dataward.secret")]
     pub secret_file: PathBuf,
+    /// File holding the master key that wraps the data keys of encryption at rest (created with
+    /// 0600 permissions if missing). DATAWARD_MASTER_KEY (64 hex characters) takes precedence.
+    #[arg(long, global = true, env = "DATAWARD_MASTER_KEY_FILE", default_value = "dataward.master-key")]
+    pub master_key_file: PathBuf,
     /// Log format on stderr.
     #[arg(long, global = true, env = "DATAWARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -101,6 +105,37 @@ pub enum Command {
     /// Benchmarks (figures printed, nothing asserted).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Encryption at rest: rotate the master key.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// The tamper-evident audit log: list entries, verify the hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Re-wraps every data key under a new master key (values are not re-encrypted). Without
+    /// --new-key-file a new key is generated and replaces the master-key file, destroying the
+    /// old key; with it, the key in that file (created if missing) becomes the master key.
+    Rotate {
+        #[arg(long)]
+        new_key_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Every entry in sequence order (ids and counts, never personal values).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checks the hash chain; exits non-zero naming the first altered, removed or reordered entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,9 @@
 //! Resolving configuration: the profile, the server secret, the store, the clock, logging.
 //!
-//! Secrets come from configuration: `DATAWARD_SECRET` (hex) or the secret file, which is created
-//! with owner-only permissions on first use. Time comes from `DATAWARD_NOW` (RFC 3339) when set,
+//! Secrets come from configuration: `DATAWARD_SECRET` (hex) or the secret file, and the master
+//! key of encryption at rest from `DATAWARD_MASTER_KEY` (hex) or the master-key file; both files
+//! are created with owner-only permissions on first use. Opening a store also claims or checks
+//! its storage region against the profile's. Time comes from `DATAWARD_NOW` (RFC 3339) when set,
 //! so lifecycle behaviour can be exercised with a moved clock.
 
 use std::io::Write;
@@ -11,7 +13,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use dataward_core::keys::{Indexer, MIN_SECRET_LEN};
 use dataward_core::profile::Profile;
-use dataward_store::Store;
+use dataward_store::{MasterKey, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -46,7 +48,7 @@ pub fn load_secret(secret_file: &Path) -> Result<Indexer> {
         return Ok(Indexer::new(&bytes)?);
     }
     if !secret_file.exists() {
-        create_secret_file(secret_file)?;
+        create_key_file(secret_file, "server secret")?;
     }
     let text = std::fs::read_to_string(secret_file).with_context(|| format!("reading {}", secret_file.display()))?;
     let bytes = hex::decode(text.trim()).with_context(|| format!("{} must hold hex", secret_file.display()))?;
@@ -56,9 +58,44 @@ pub fn load_secret(secret_file: &Path) -> Result<Indexer> {
     Ok(Indexer::new(&bytes)?)
 }
 
-fn create_secret_file(path: &Path) -> Result<()> {
+/// The master key: `DATAWARD_MASTER_KEY` as hex, else the key file (created if missing).
+pub fn load_master_key(key_file: &Path) -> Result<MasterKey> {
+    if let Ok(hex_key) = std::env::var("DATAWARD_MASTER_KEY") {
+        let bytes = hex::decode(hex_key.trim()).context("DATAWARD_MASTER_KEY must be hex")?;
+        return MasterKey::from_bytes(&bytes).context("DATAWARD_MASTER_KEY");
+    }
+    if !key_file.exists() {
+        create_key_file(key_file, "master key")?;
+    }
+    read_master_key_file(key_file)
+}
+
+/// Reads a master-key file (64 hex characters).
+pub fn read_master_key_file(key_file: &Path) -> Result<MasterKey> {
+    let text = std::fs::read_to_string(key_file).with_context(|| format!("reading {}", key_file.display()))?;
+    let bytes = hex::decode(text.trim()).with_context(|| format!("{} must hold hex", key_file.display()))?;
+    MasterKey::from_bytes(&bytes).with_context(|| key_file.display().to_string())
+}
+
+/// Writes `key` to a new file readable only by its owner.
+pub fn write_master_key_file(path: &Path, key: &MasterKey) -> Result<()> {
+    let mut file = new_private_file(path)?;
+    writeln!(file, "{}", key.to_hex())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+fn create_key_file(path: &Path, what: &str) -> Result<()> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
+    let mut file = new_private_file(path)?;
+    writeln!(file, "{}", hex::encode(secret))?;
+    tracing::info!(path = %path.display(), "created a new {what}");
+    Ok(())
+}
+
+/// Creates `path` (which must not exist) with owner-only permissions, and its directory.
+fn new_private_file(path: &Path) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -69,19 +106,29 @@ fn create_secret_file(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
-    writeln!(file, "{}", hex::encode(secret))?;
-    tracing::info!(path = %path.display(), "created a new server secret");
-    Ok(())
+    options.open(path).with_context(|| format!("creating {}", path.display()))
 }
 
-/// Opens the store named by `--database-url` with the configured secret.
+/// Opens the store named by `--database-url` with the configured secret and master key, and
+/// claims or checks its storage region against the profile's.
 pub async fn open_store(global: &Global) -> Result<Store> {
+    let master = load_master_key(&global.master_key_file)?;
+    open_store_with(global, master).await
+}
+
+/// [`open_store`] with a given master key.
+pub async fn open_store_with(global: &Global, master: MasterKey) -> Result<Store> {
+    let profile = load_profile(&global.profile)?;
     let indexer = load_secret(&global.secret_file)?;
-    let url = &global.database_url;
-    Store::open(url, indexer)
-        .await
-        .with_context(|| format!("opening the store at {}", dataward_store::store::redact_url(url)))
+    open_url(&global.database_url, indexer, master, &profile.region).await
+}
+
+/// Opens the store at `url` and claims or checks its storage region.
+pub async fn open_url(url: &str, indexer: Indexer, master: MasterKey, region: &str) -> Result<Store> {
+    let shown = dataward_store::store::redact_url(url);
+    let store = Store::open(url, indexer, master).await.with_context(|| format!("opening the store at {shown}"))?;
+    store.claim_region(region).await.with_context(|| format!("opening the store at {shown}"))?;
+    Ok(store)
 }
 
 /// Now: `DATAWARD_NOW` when set (RFC 3339), else the system clock.

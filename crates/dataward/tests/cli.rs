@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 use dataward_store::Backend;
 use dataward_store::testing::{backends, fresh_url};
 
+#[path = "cli/audit.rs"]
+mod audit;
 #[path = "cli/screening.rs"]
 mod screening;
 #[path = "cli/staff.rs"]
@@ -14,14 +16,18 @@ mod staff;
 
 #[path = "cli/lifecycle.rs"]
 mod lifecycle;
+#[path = "cli/security.rs"]
+mod security;
 
 const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+const MASTER_KEY: &str = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
 
 fn dataward(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dataward"))
         .args(args)
         .env("DATAWARD_DATABASE_URL", url)
         .env("DATAWARD_SECRET", SECRET)
+        .env("DATAWARD_MASTER_KEY", MASTER_KEY)
         .env("DATAWARD_NOW", "2026-11-23T10:00:00Z")
         .env_remove("DATAWARD_FAULT")
         .output()
@@ -100,6 +106,7 @@ async fn a_killed_ingest_leaves_the_store_exactly_as_before() {
             .args(["ingest", "--partner", "competition-co", "--mode", "refresh", &big])
             .env("DATAWARD_DATABASE_URL", &url)
             .env("DATAWARD_SECRET", SECRET)
+            .env("DATAWARD_MASTER_KEY", MASTER_KEY)
             .env("DATAWARD_FAULT", "abort:2000")
             .output()
             .unwrap();

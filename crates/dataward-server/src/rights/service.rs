@@ -15,6 +15,7 @@ use dataward_core::rights::flags::flag_change;
 use dataward_core::rights::report::{AccessReport, Recipient, access_report};
 use dataward_core::rights::{Contact, Event, ExtensionReason, RefusalReason, RequestKind, Requester, Status};
 use dataward_store::release::LedgerFilter;
+use dataward_store::rights::audit_actor;
 use dataward_store::rights::{CodeCheck, NewNotification, NewRightsRequest, StoredRequest};
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -355,7 +356,8 @@ pub async fn complete(
         }
         RequestKind::Rectification => {
             let recipients = state.store.recipients_of(&persons).await?;
-            let summary = state.store.rectify_persons(&persons, &request.requester.corrections).await?;
+            let summary =
+                state.store.rectify_persons(&persons, &request.requester.corrections, audit_actor(actor), now).await?;
             outcome.records_changed = summary.fields.iter().map(|(_, n)| n).sum();
             outcome.partners = summary.partners;
             (outcome.recipients_notified, outcome.recipients_without_address) =
@@ -364,7 +366,7 @@ pub async fn complete(
         }
         RequestKind::Erasure => {
             let recipients = state.store.recipients_of(&persons).await?;
-            let summary = state.store.erase_persons(&persons, now).await?;
+            let summary = state.store.erase_persons(&persons, audit_actor(actor), now).await?;
             outcome.records_changed = summary.records;
             outcome.partners = summary.partners;
             (outcome.recipients_notified, outcome.recipients_without_address) =
@@ -377,8 +379,10 @@ pub async fn complete(
         | RequestKind::Objection { .. }
         | RequestKind::ConsentWithdrawal { .. } => {
             let recipients = state.store.recipients_of(&persons).await?;
-            outcome.records_changed =
-                state.store.change_subject_flags(&persons, &flag_change(kind), &request.id, now).await?;
+            outcome.records_changed = state
+                .store
+                .change_subject_flags(&persons, &flag_change(kind), &request.id, audit_actor(actor), now)
+                .await?;
             if kind == RequestKind::Restriction {
                 (outcome.recipients_notified, outcome.recipients_without_address) =
                     notify_recipients(state, request, &recipients, "restriction of processing").await?;

@@ -30,7 +30,15 @@ async fn a_withdrawn_partners_data_is_not_released_by_the_next_request() {
         assert!(!before["values"].as_array().unwrap().is_empty());
         let released_before = s.store.ledger(&LedgerFilter::default()).await.unwrap().len();
 
-        s.store.withdraw_partner("competition-co", Some("contract ended"), NOW.parse().unwrap()).await.unwrap();
+        s.store
+            .withdraw_partner(
+                "competition-co",
+                Some("contract ended"),
+                NOW.parse().unwrap(),
+                dataward_core::audit::Actor::Cli,
+            )
+            .await
+            .unwrap();
 
         let trace = call(&s.app, post_json("/v1/client/trace", &key, jane_query("tracing"))).await;
         assert_eq!(trace.status, StatusCode::OK);
@@ -63,7 +71,10 @@ async fn the_scheduled_purge_keeps_a_withdrawn_partners_data_for_the_hold_then_r
     for backend in backends() {
         let s = server(backend).await;
         assert_eq!(call(&s.app, csv_upload(&s.key, "", JANE)).await.status, StatusCode::CREATED);
-        s.store.withdraw_partner("competition-co", None, NOW.parse().unwrap()).await.unwrap();
+        s.store
+            .withdraw_partner("competition-co", None, NOW.parse().unwrap(), dataward_core::audit::Actor::Cli)
+            .await
+            .unwrap();
         // The data-broker profile holds a departed partner's data for 183 days.
         let during = purge_job::try_execute_task(&state_at(&s.store, "2027-05-24T09:59:59Z")).await.unwrap();
         assert!(during.is_empty(), "{:?}: {during:?}", s.backend);

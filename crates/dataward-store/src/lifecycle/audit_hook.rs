@@ -1,17 +1,29 @@
 //! The single call site for lifecycle and breach actions (withdrawals, holds, purges, breach
-//! incidents) to reach the audit log.
-//!
-//! AUDIT-HOOK: the audit log (issue 6 item 4, branch `security`) will expose
-//! `Store::append_audit`. When it lands, replace the body of [`Store::lifecycle_audit`] with a
-//! call to it; every lifecycle action already goes through here. Details carry ids, names of
-//! partners and clients, reasons and counts — never a personal value.
+//! incidents) to reach the hash-chained audit log. Details carry ids, names of partners and
+//! clients, reasons and counts — never a personal value.
+
+use dataward_core::audit::{Actor, NewAuditEntry};
+use jiff::Timestamp;
 
 use crate::{Store, StoreError};
 
 impl Store {
-    /// Reports one lifecycle or breach action (`action` like `partner.withdraw`, `purge.apply`).
-    pub async fn lifecycle_audit(&self, action: &str, detail: serde_json::Value) -> Result<(), StoreError> {
-        tracing::info!(target: "dataward::audit", action, detail = %detail, "lifecycle action");
+    /// Appends one lifecycle or breach action (`action` like `partner_withdraw`, `purge_apply`)
+    /// to the audit log. The target is taken from the detail's first id-like field.
+    pub async fn lifecycle_audit(
+        &self,
+        actor: Actor,
+        action: &str,
+        detail: serde_json::Value,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let target = ["partner", "hold", "breach"]
+            .iter()
+            .find_map(|k| detail.get(*k).and_then(|v| v.as_str()).map(str::to_string))
+            .unwrap_or_default();
+        let entry =
+            NewAuditEntry::new(actor, action, target, detail).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.append_audit(&entry, now).await?;
         Ok(())
     }
 }

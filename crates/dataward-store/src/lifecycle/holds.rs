@@ -56,7 +56,13 @@ const SELECT: &str = "SELECT h.id, h.target_kind, h.target_id, p.name AS partner
 
 impl Store {
     /// Places a legal hold. The person must be held now; the partner must exist.
-    pub async fn add_hold(&self, subject: &HoldSubject, reason: &str, now: Timestamp) -> Result<LegalHold, StoreError> {
+    pub async fn add_hold(
+        &self,
+        subject: &HoldSubject,
+        reason: &str,
+        now: Timestamp,
+        actor: dataward_core::audit::Actor,
+    ) -> Result<LegalHold, StoreError> {
         let reason = require_reason("a legal hold", reason).map_err(invalid)?;
         let target = match subject {
             HoldSubject::PersonId(id) => {
@@ -80,7 +86,7 @@ impl Store {
         .bind(now.to_string())
         .execute(&self.pool)
         .await?;
-        self.lifecycle_audit("hold.add", json!({ "hold": id, "target": target, "reason": reason })).await?;
+        self.lifecycle_audit(actor, "hold_add", json!({ "hold": id, "target": target, "reason": reason }), now).await?;
         self.hold(&id).await
     }
 
@@ -106,7 +112,13 @@ impl Store {
     }
 
     /// Lifts a hold with a reason; from now on purges may remove what it kept.
-    pub async fn lift_hold(&self, id: &str, reason: &str, now: Timestamp) -> Result<LegalHold, StoreError> {
+    pub async fn lift_hold(
+        &self,
+        id: &str,
+        reason: &str,
+        now: Timestamp,
+        actor: dataward_core::audit::Actor,
+    ) -> Result<LegalHold, StoreError> {
         let reason = require_reason("lifting a legal hold", reason).map_err(invalid)?;
         let hold = self.hold(id).await?;
         if let Some(at) = &hold.lifted_at {
@@ -118,7 +130,8 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        self.lifecycle_audit("hold.lift", json!({ "hold": id, "target": hold.target, "reason": reason })).await?;
+        self.lifecycle_audit(actor, "hold_lift", json!({ "hold": id, "target": hold.target, "reason": reason }), now)
+            .await?;
         self.hold(id).await
     }
 

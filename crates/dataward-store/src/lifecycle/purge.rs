@@ -25,7 +25,7 @@ use crate::store::new_id;
 use crate::{Store, StoreError};
 
 /// What a purge runs against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PurgeRequest {
     pub now: Timestamp,
     /// The UK civil date of `now` (retention is counted in days).
@@ -36,6 +36,8 @@ pub struct PurgeRequest {
     pub thresholds: LinkageThresholds,
     /// `false`: plan and report only.
     pub apply: bool,
+    /// Who the audit log names (the scheduled job or the operator).
+    pub actor: dataward_core::audit::Actor,
 }
 
 /// A record due for purging.
@@ -196,7 +198,7 @@ impl Store {
         let model = active.model();
         let removal = Removal {
             backend: self.backend,
-            codec: self.codec.as_ref(),
+            store: self,
             model: &model,
             thresholds: &req.thresholds,
             at: &at,
@@ -229,8 +231,10 @@ impl Store {
                 .map(|p| json!({ "partner": p.partner, "reason": p.reason, "records": p.records }))
                 .collect();
             self.lifecycle_audit(
-                "purge.apply",
+                req.actor.clone(),
+                "purge_apply",
                 json!({ "records": report.records, "values": report.values, "persons": report.persons_removed, "partners": by_partner }),
+                req.now,
             )
             .await?;
         }

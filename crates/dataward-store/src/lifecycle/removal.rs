@@ -10,7 +10,6 @@ use dataward_core::linkage::{MatchRecord, Model, linked_parts};
 use dataward_core::profile::LinkageThresholds;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use crate::codec::ValueCodec;
 use crate::linkage::apply::{PERSON_SCOPED_BY_RECORD, delete_persons, event_row, insert_events, move_records};
 use crate::linkage::candidates::held_persons;
 use crate::sql::placeholder_list;
@@ -23,7 +22,8 @@ const CHUNK: usize = 1_000;
 /// What the removal needs besides the connection.
 pub(crate) struct Removal<'a> {
     pub backend: Backend,
-    pub codec: &'a dyn ValueCodec,
+    /// Opens the matching forms of the persons left behind (under their records' keys).
+    pub store: &'a crate::Store,
     pub model: &'a Model,
     pub thresholds: &'a LinkageThresholds,
     pub at: &'a str,
@@ -59,7 +59,7 @@ pub(crate) async fn remove_records(
         events.push(event_row(&new_id(), person, removal.at, None, "removed", Some(record), &detail.to_string()));
     }
     // Persons keeping records: split those a removed record held together.
-    let held = held_persons(conn, backend, removal.codec, &persons).await?;
+    let held = held_persons(conn, removal.store, &persons).await?;
     let mut moves = Vec::new();
     for h in &held {
         let forms: Vec<MatchRecord> = h.records.iter().map(|(_, m)| m.clone()).collect();

@@ -15,6 +15,7 @@ impl Store {
         name: &str,
         reason: Option<&str>,
         now: Timestamp,
+        actor: dataward_core::audit::Actor,
     ) -> Result<Partner, StoreError> {
         let partner = self.partner_by_name(name).await?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
@@ -34,7 +35,8 @@ impl Store {
                 partner.withdrawn_at.as_deref().unwrap_or("an unknown time")
             )));
         }
-        self.lifecycle_audit("partner.withdraw", json!({ "partner": partner.name, "reason": reason })).await?;
+        self.lifecycle_audit(actor, "partner_withdraw", json!({ "partner": partner.name, "reason": reason }), now)
+            .await?;
         self.partner_by_name(name).await
     }
 }

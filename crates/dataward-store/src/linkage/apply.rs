@@ -21,12 +21,13 @@ pub(crate) const PERSON_SCOPED_BY_RECORD: &[(&str, &str)] = &[
     ("linkage_reviews", "source_record_id"),
     ("selection_facets", "source_record_id"),
     ("rights_flags", "source_record_id"),
+    ("record_keys", "source_record_id"),
 ];
 
 /// Moves records to other persons: `(record, from, to)`.
 ///
-/// Values keep their bytes: the clear codec does not bind its scope into them. A codec that
-/// encrypts under a per-person key must re-encode moved values here.
+/// Values keep their bytes: they are sealed under their record's key, which moves with the
+/// record (see `crate::keys`).
 pub(crate) async fn move_records(
     conn: &mut AnyConnection,
     backend: Backend,

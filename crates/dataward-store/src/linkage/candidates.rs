@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use dataward_core::linkage::MatchRecord;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::codec::ValueCodec;
 use crate::sql::placeholder_list;
-use crate::{Backend, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// Parameters per `IN (...)` list.
 const CHUNK: usize = 5_000;
@@ -67,15 +66,15 @@ pub(crate) async fn candidate_persons(
 /// Every record of `person_ids`, decoded into matching form, by person.
 pub(crate) async fn held_persons(
     conn: &mut AnyConnection,
-    backend: Backend,
-    codec: &dyn ValueCodec,
+    store: &Store,
     person_ids: &[String],
 ) -> Result<Vec<HeldPerson>, StoreError> {
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
     for chunk in person_ids.chunks(CHUNK) {
         let sql = format!(
-            "SELECT source_record_id, person_id, form FROM match_records WHERE person_id IN ({})",
-            placeholder_list(backend, 1, chunk.len())
+            "SELECT m.source_record_id, m.person_id, m.form, k.wrapped FROM match_records m
+             LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id WHERE m.person_id IN ({})",
+            placeholder_list(store.backend, 1, chunk.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for p in chunk {
@@ -85,7 +84,7 @@ pub(crate) async fn held_persons(
             let person: String = row.try_get("person_id")?;
             let record: String = row.try_get("source_record_id")?;
             let form: Vec<u8> = row.try_get("form")?;
-            let matchable = decode_form(codec, &person, &form)?;
+            let matchable = decode_form(store, &record, row.try_get("wrapped")?, &form)?;
             by_person.entry(person).or_default().push((record, matchable));
         }
     }
@@ -98,9 +97,15 @@ pub(crate) async fn held_persons(
         .collect())
 }
 
-/// Reads a stored matching form back.
-pub(crate) fn decode_form(codec: &dyn ValueCodec, person: &str, form: &[u8]) -> Result<MatchRecord, StoreError> {
-    let text = codec.decode(person, form)?;
+/// Reads a record's stored matching form back with its wrapped key.
+pub(crate) fn decode_form(
+    store: &Store,
+    record: &str,
+    wrapped: Option<Vec<u8>>,
+    form: &[u8],
+) -> Result<MatchRecord, StoreError> {
+    let key = store.record_key(record, wrapped)?;
+    let text = crate::codec::decode(key.as_ref(), record, form)?;
     MatchRecord::from_stored(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 

@@ -82,7 +82,8 @@ pub(crate) async fn active_on(conn: &mut AnyConnection, store: &Store) -> Result
         .fetch_one(&mut *conn)
         .await?;
     let stored: Vec<u8> = row.try_get("params")?;
-    let json = store.codec.decode(MODEL_SCOPE, &stored)?;
+    let key = store.existing_scope_key(conn, MODEL_SCOPE).await?;
+    let json = crate::codec::decode(key.as_ref(), MODEL_SCOPE, &stored)?;
     let params: ModelParams =
         serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("linkage model: {e}")))?;
     let active = Arc::new(ActiveModel {
@@ -107,6 +108,7 @@ pub(crate) async fn save_on(
 ) -> Result<Arc<ActiveModel>, StoreError> {
     let id = new_id();
     let json = serde_json::to_string(params).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let key = store.scope_key(conn, MODEL_SCOPE).await?;
     sqlx::query("UPDATE linkage_models SET active = 0 WHERE active = 1").execute(&mut *conn).await?;
     sqlx::query(
         "INSERT INTO linkage_models (id, created_at, origin, records, params, active) VALUES ($1, $2, $3, $4, $5, 1)",
@@ -115,7 +117,7 @@ pub(crate) async fn save_on(
     .bind(now.to_string())
     .bind(origin)
     .bind(params.training.records as i64)
-    .bind(store.codec.encode(MODEL_SCOPE, &json))
+    .bind(crate::codec::encode(&key, MODEL_SCOPE, &json))
     .execute(&mut *conn)
     .await?;
     Ok(Arc::new(ActiveModel {
@@ -171,12 +173,15 @@ impl Store {
         let mut seen: u64 = 0;
         {
             let mut conn = self.pool.acquire().await?;
-            let mut rows =
-                sqlx::query("SELECT person_id, form FROM match_records ORDER BY source_record_id").fetch(&mut *conn);
+            let mut rows = sqlx::query(
+                "SELECT m.source_record_id, m.form, k.wrapped FROM match_records m
+                     LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id ORDER BY m.source_record_id",
+            )
+            .fetch(&mut *conn);
             while let Some(row) = rows.try_next().await? {
-                let person: String = row.try_get("person_id")?;
+                let record_id: String = row.try_get("source_record_id")?;
                 let form: Vec<u8> = row.try_get("form")?;
-                let record = decode_form(self.codec.as_ref(), &person, &form)?;
+                let record = decode_form(self, &record_id, row.try_get("wrapped")?, &form)?;
                 tf.add(&record);
                 seen += 1;
                 if sample.len() < TRAINING_SAMPLE {

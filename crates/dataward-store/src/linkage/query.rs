@@ -77,7 +77,7 @@ impl Store {
         let blocker = Blocker::default();
         let keys: Vec<i64> = blocker.keys(query).into_iter().map(|k| self.indexer.block_key(k)).collect();
         let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
-        let mut held = held_persons(&mut conn, self.backend, self.codec.as_ref(), &persons).await?;
+        let mut held = held_persons(&mut conn, self, &persons).await?;
         if scope == MatchScope::Releasable {
             let inactive = inactive_records(&mut conn, self.backend, &persons).await?;
             if !inactive.is_empty() {

@@ -122,23 +122,24 @@ impl Store {
         id: &str,
     ) -> Result<Option<Vec<dataward_core::linkage::FieldEvidence>>, StoreError> {
         let row = sqlx::query(
-            "SELECT r.source_record_id, r.candidate_person, m.person_id, m.form FROM linkage_reviews r
-             JOIN match_records m ON m.source_record_id = r.source_record_id WHERE r.id = $1",
+            "SELECT r.source_record_id, r.candidate_person, m.person_id, m.form, k.wrapped FROM linkage_reviews r
+             JOIN match_records m ON m.source_record_id = r.source_record_id
+             LEFT JOIN record_keys k ON k.source_record_id = r.source_record_id WHERE r.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let person: String = row.try_get("person_id")?;
         let candidate: String = row.try_get("candidate_person")?;
         let form: Vec<u8> = row.try_get("form")?;
-        let record = super::candidates::decode_form(self.codec.as_ref(), &person, &form)?;
+        let record_id: String = row.try_get("source_record_id")?;
+        let record = super::candidates::decode_form(self, &record_id, row.try_get("wrapped")?, &form)?;
         let mut conn = self.pool.acquire().await?;
         let model = match super::model::active_on(&mut conn, self).await? {
             Some(m) => m.model(),
             None => return Ok(None),
         };
-        let held = super::candidates::held_persons(&mut conn, self.backend, self.codec.as_ref(), &[candidate]).await?;
+        let held = super::candidates::held_persons(&mut conn, self, &[candidate]).await?;
         let best = held
             .iter()
             .flat_map(|h| h.records.iter())

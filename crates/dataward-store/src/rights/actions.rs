@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use dataward_core::audit::Actor;
 use dataward_core::rights::Correction;
 use dataward_core::rights::flags::{Flag, FlagChange};
 use dataward_core::screening::subject_digests;
@@ -75,6 +76,7 @@ impl Store {
         person_ids: &[String],
         change: &FlagChange,
         request_id: &str,
+        actor: Actor,
         now: Timestamp,
     ) -> Result<usize, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -104,6 +106,10 @@ impl Store {
                     .await?;
             }
         }
+        let set: Vec<String> = change.set.iter().map(|f| f.as_str()).collect();
+        let clear: Vec<String> = change.clear.iter().map(|f| f.as_str()).collect();
+        let detail = serde_json::json!({ "request": request_id, "persons": person_ids, "set": set, "clear": clear });
+        crate::audit::record(&mut tx, actor, "rights_flags", request_id, detail, now).await?;
         tx.commit().await?;
         Ok(records)
     }
@@ -111,22 +117,33 @@ impl Store {
     /// Erases persons: suppresses every identifier they were held under (reason `erasure`,
     /// scope all), then removes every source record, value, matching form and flag, and the
     /// persons, in one transaction. Disclosure-ledger rows stay: they hold no values and are the
-    /// record of who must be told.
-    pub async fn erase_persons(&self, person_ids: &[String], now: Timestamp) -> Result<ErasureSummary, StoreError> {
+    /// record of who must be told. The records' data keys are destroyed with them
+    /// (crypto-erasure), and the erasure is appended to the audit log in the same transaction.
+    pub async fn erase_persons(
+        &self,
+        person_ids: &[String],
+        actor: Actor,
+        now: Timestamp,
+    ) -> Result<ErasureSummary, StoreError> {
         let mut summary = ErasureSummary { persons: person_ids.len(), ..ErasureSummary::default() };
         let mut tx = self.pool.begin().await?;
         let mut partners = BTreeSet::new();
         for person in person_ids {
             partners.extend(partners_of(&mut tx, person).await?);
-            let values = sqlx::query("SELECT source_record_id, field, value FROM record_values WHERE person_id = $1")
-                .bind(person)
-                .fetch_all(&mut *tx)
-                .await?;
+            let values = sqlx::query(
+                "SELECT v.source_record_id, v.field, v.value, k.wrapped FROM record_values v
+                 LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id WHERE v.person_id = $1",
+            )
+            .bind(person)
+            .fetch_all(&mut *tx)
+            .await?;
             let mut by_record: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
             for v in &values {
+                let record: String = v.try_get("source_record_id")?;
                 let stored: Vec<u8> = v.try_get("value")?;
-                let value = self.codec.decode(person, &stored)?;
-                by_record.entry(v.try_get("source_record_id")?).or_default().push((v.try_get("field")?, value));
+                let key = self.record_key(&record, v.try_get("wrapped")?)?;
+                let value = crate::codec::decode(key.as_ref(), &record, &stored)?;
+                by_record.entry(record).or_default().push((v.try_get("field")?, value));
             }
             summary.values += values.len();
             let mut emails = Vec::new();
@@ -178,17 +195,27 @@ impl Store {
             }
             sqlx::query("DELETE FROM persons WHERE id = $1").bind(person).execute(&mut *tx).await?;
         }
-        tx.commit().await?;
+        // The record list above already removed the keys; this catches any key left behind.
+        self.destroy_person_keys_in(&mut tx, person_ids).await?;
         summary.partners = partners.into_iter().collect();
+        let detail = serde_json::json!({
+            "persons": person_ids, "records": summary.records, "values": summary.values,
+            "suppressed_identifiers": summary.suppressed_identifiers, "partners": summary.partners,
+        });
+        crate::audit::record(&mut tx, actor, "rights_erase", &person_ids.join(","), detail, now).await?;
+        tx.commit().await?;
         Ok(summary)
     }
 
     /// Writes each correction to every source record of the persons that holds the field (a
     /// phone correction replaces every phone field). Lookup digests follow the new value.
+    /// Each value is sealed again under its own record's key; audited like every rights action.
     pub async fn rectify_persons(
         &self,
         person_ids: &[String],
         corrections: &[Correction],
+        actor: Actor,
+        now: Timestamp,
     ) -> Result<RectificationSummary, StoreError> {
         let mut summary = RectificationSummary::default();
         let mut partners = BTreeSet::new();
@@ -203,20 +230,38 @@ impl Store {
                 for field in &fields {
                     let hashed = crate::ingest_tx::LOOKUP_FIELDS.contains(field);
                     let digest = hashed.then(|| self.indexer.digest(&format!("value:{field}"), &c.value).to_vec());
-                    let done = sqlx::query(
-                        "UPDATE record_values SET value = $1, value_hash = $2 WHERE person_id = $3 AND field = $4",
+                    let rows = sqlx::query(
+                        "SELECT v.source_record_id, k.wrapped FROM record_values v
+                         LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id
+                         WHERE v.person_id = $1 AND v.field = $2",
                     )
-                    .bind(self.codec.encode(person, &c.value))
-                    .bind(digest)
                     .bind(person)
                     .bind(*field)
-                    .execute(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
-                    changed += done.rows_affected() as usize;
+                    for row in rows {
+                        let record: String = row.try_get("source_record_id")?;
+                        let key = self
+                            .record_key(&record, row.try_get("wrapped")?)?
+                            .ok_or_else(|| StoreError::Corrupt(format!("record {record} has no data key")))?;
+                        let done = sqlx::query(
+                            "UPDATE record_values SET value = $1, value_hash = $2 WHERE source_record_id = $3 AND field = $4",
+                        )
+                        .bind(crate::codec::encode(&key, &record, &c.value))
+                        .bind(digest.clone())
+                        .bind(&record)
+                        .bind(*field)
+                        .execute(&mut *tx)
+                        .await?;
+                        changed += done.rows_affected() as usize;
+                    }
                 }
             }
             summary.fields.push((c.field.clone(), changed));
         }
+        let fields: Vec<&str> = corrections.iter().map(|c| c.field.as_str()).collect();
+        let detail = serde_json::json!({ "persons": person_ids, "fields": fields, "changed": summary.fields });
+        crate::audit::record(&mut tx, actor, "rights_rectify", &person_ids.join(","), detail, now).await?;
         tx.commit().await?;
         summary.partners = partners.into_iter().collect();
         Ok(summary)

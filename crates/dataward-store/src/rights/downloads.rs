@@ -7,6 +7,13 @@ use sqlx::Row;
 
 use crate::{Store, StoreError};
 
+/// The data key sealing prepared downloads (`scope_keys`); each download is bound to its token.
+const DOWNLOADS_SCOPE: &str = "rights-downloads";
+
+fn sealed_as(token: &Digest) -> String {
+    format!("rights-download:{}", hex::encode(token.as_ref()))
+}
+
 impl Store {
     /// Keeps `content` for one download by the holder of the token whose digest is `token`.
     pub async fn create_download(
@@ -17,16 +24,19 @@ impl Store {
         content: &str,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let key = self.scope_key(&mut tx, DOWNLOADS_SCOPE).await?;
         sqlx::query(
             "INSERT INTO rights_downloads (token_hash, request_id, format, content, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token.to_vec())
         .bind(request_id)
         .bind(format)
-        .bind(self.codec.encode(request_id, content))
+        .bind(crate::codec::encode(&key, &sealed_as(token), content))
         .bind(expires_at.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -51,7 +61,8 @@ impl Store {
         }
         let request_id: String = row.try_get("request_id")?;
         let stored: Vec<u8> = row.try_get("content")?;
-        let content = self.codec.decode(&request_id, &stored)?;
+        let key = self.existing_scope_key(&mut tx, DOWNLOADS_SCOPE).await?;
+        let content = crate::codec::decode(key.as_ref(), &sealed_as(token), &stored)?;
         let taken = sqlx::query(
             "UPDATE rights_downloads SET used_at = $1, content = $2 WHERE token_hash = $3 AND used_at IS NULL",
         )

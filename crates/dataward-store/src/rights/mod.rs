@@ -13,3 +13,11 @@ pub use actions::{ErasureSummary, RectificationSummary};
 pub use codes::CodeCheck;
 pub use outbox::{NewNotification, Notification};
 pub use requests::{NewRightsRequest, RightsEvent, StoredRequest};
+
+use dataward_core::audit::Actor;
+
+/// The audit log's actor for a rights actor name (`cli`, `staff:<id>`, `client:<id>`; the portal,
+/// the API and anything else are dataward itself acting on the requester's behalf).
+pub fn audit_actor(actor: &str) -> Actor {
+    Actor::parse(actor).unwrap_or(Actor::System)
+}

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::codec::DataKey;
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -57,18 +58,27 @@ impl std::fmt::Debug for Notification {
     }
 }
 
+/// The data key sealing queued addresses and bodies (`scope_keys`).
+const OUTBOX_SCOPE: &str = "outbox";
+
+fn sealed_as(id: &str, column: &str) -> String {
+    format!("outbox:{id}:{column}")
+}
+
 const COLUMNS: &str = "id, request_id, recipient_kind, recipient_id, channel, address, subject, body, status, attempts, \
                        last_error, sent_at, created_at";
 
 impl Store {
-    fn notification(&self, row: &AnyRow, decode: bool) -> Result<Notification, StoreError> {
+    /// A notification from its row; address and body are opened only when `key` is given.
+    fn notification(&self, row: &AnyRow, key: Option<&DataKey>) -> Result<Notification, StoreError> {
         let id: String = row.try_get("id")?;
         let open = |column: &str| -> Result<String, StoreError> {
-            if !decode {
+            let Some(key) = key else { return Ok(String::new()) };
+            let stored: Vec<u8> = row.try_get(column)?;
+            if stored.is_empty() {
                 return Ok(String::new());
             }
-            let stored: Vec<u8> = row.try_get(column)?;
-            self.codec.decode(&id, &stored)
+            crate::codec::decode(Some(key), &sealed_as(&id, column), &stored)
         };
         Ok(Notification {
             address: open("address")?,
@@ -94,6 +104,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<String>, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let key = self.scope_key(&mut tx, OUTBOX_SCOPE).await?;
         let mut ids = Vec::with_capacity(notifications.len());
         for n in notifications {
             let id = new_id();
@@ -107,9 +118,9 @@ impl Store {
             .bind(n.recipient_kind)
             .bind(n.recipient_id.clone())
             .bind(n.channel)
-            .bind(self.codec.encode(&id, &n.address))
+            .bind(crate::codec::encode(&key, &sealed_as(&id, "address"), &n.address))
             .bind(&n.subject)
-            .bind(self.codec.encode(&id, &n.body))
+            .bind(crate::codec::encode(&key, &sealed_as(&id, "body"), &n.body))
             .bind(now.to_string())
             .execute(&mut *tx)
             .await?;
@@ -125,23 +136,31 @@ impl Store {
             "SELECT {COLUMNS} FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
              ORDER BY next_attempt_at, id LIMIT $2"
         );
+        let mut conn = self.pool.acquire().await?;
         let rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now.to_string()).bind(limit).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| self.notification(r, true)).collect()
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now.to_string()).bind(limit).fetch_all(&mut *conn).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = self
+            .existing_scope_key(&mut conn, OUTBOX_SCOPE)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("pending notifications but no outbox key".into()))?;
+        rows.iter().map(|r| self.notification(r, Some(&key))).collect()
     }
 
     /// The notifications of a request (without addresses or bodies).
     pub async fn request_notifications(&self, request_id: &str) -> Result<Vec<Notification>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM notifications WHERE request_id = $1 ORDER BY created_at, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(request_id).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| self.notification(r, false)).collect()
+        rows.iter().map(|r| self.notification(r, None)).collect()
     }
 
     /// Every notification, newest first (without addresses or bodies).
     pub async fn all_notifications(&self) -> Result<Vec<Notification>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM notifications ORDER BY created_at DESC, id DESC");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| self.notification(r, false)).collect()
+        rows.iter().map(|r| self.notification(r, None)).collect()
     }
 
     /// Marks a delivery done. Codes and message bodies are wiped once sent: the outbox keeps the

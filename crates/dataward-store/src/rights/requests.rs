@@ -83,6 +83,14 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
+/// The data key sealing requesters' details (`scope_keys`); each request's details carry
+/// their own associated data, so they do not open as another request's.
+const REQUESTS_SCOPE: &str = "rights-requests";
+
+fn sealed_as(request_id: &str) -> String {
+    format!("rights-request:{request_id}")
+}
+
 pub(crate) async fn insert_event(
     conn: &mut AnyConnection,
     request_id: &str,
@@ -128,8 +136,9 @@ impl Store {
             .collect::<Result<Vec<_>, StoreError>>()?;
         let request = replay(RequestId(number as u64), kind, period, received_at, events)?;
         let stored: Vec<u8> = row.try_get("requester")?;
-        let requester: Requester =
-            serde_json::from_str(&self.codec.decode(&id, &stored)?).map_err(|e| StoreError::Codec(e.to_string()))?;
+        let key = self.existing_scope_key(conn, REQUESTS_SCOPE).await?;
+        let requester: Requester = serde_json::from_str(&crate::codec::decode(key.as_ref(), &sealed_as(&id), &stored)?)
+            .map_err(|e| StoreError::Codec(e.to_string()))?;
         let person_ids: Vec<String> =
             serde_json::from_str(&row.try_get::<String, _>("person_ids")?).map_err(corrupt)?;
         Ok(StoredRequest {
@@ -155,6 +164,7 @@ impl Store {
         let contact_hash = self.indexer.digest("rights:contact", contact.value());
         let requester = serde_json::to_string(new.requester).map_err(|e| StoreError::Codec(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
+        let requests_key = self.scope_key(&mut tx, REQUESTS_SCOPE).await?;
         // Numbers are the public reference; the unique constraint settles any race.
         let (number,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM rights_requests").fetch_one(&mut *tx).await?;
@@ -174,7 +184,7 @@ impl Store {
         .bind(request.due_on().map(|d| d.to_string()))
         .bind(now.to_string())
         .bind(now.to_string())
-        .bind(self.codec.encode(&id, &requester))
+        .bind(crate::codec::encode(&requests_key, &sealed_as(&id), &requester))
         .bind(contact.kind())
         .bind(contact_hash.to_vec())
         .bind(new.status_token.to_vec())
@@ -300,6 +310,9 @@ impl Store {
         }
         let detail = serde_json::to_value(&event).map_err(corrupt)?;
         insert_event(&mut tx, id, actor, "transition", &detail, now).await?;
+        let audit = serde_json::json!({ "reference": current.reference(), "by": actor, "event": detail,
+            "status": next.request.status().as_str() });
+        crate::audit::record(&mut tx, super::audit_actor(actor), "rights_transition", id, audit, now).await?;
         tx.commit().await?;
         // The core already computed the new state; replaying the history again would give the same.
         Ok(StoredRequest { request: next.request, ..current })

@@ -68,17 +68,30 @@ async fn an_incident_is_opened_listed_and_closed_once_with_a_note() {
         let t = fresh_store(backend).await;
         let now = at("2026-11-23T10:00:00Z");
         t.store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
-        let opened = t.store.open_breach(&new_breach("client-extracts:acme", "2026-11-23T08:00:00Z"), now).await;
+        let opened = t
+            .store
+            .open_breach(
+                &new_breach("client-extracts:acme", "2026-11-23T08:00:00Z"),
+                now,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await;
         let opened = opened.unwrap();
         assert_eq!(opened.exposure, "client-extracts:acme", "{backend:?}");
         assert_eq!(opened.detected_at, "2026-11-23T08:00:00Z");
         assert_eq!(t.store.list_breaches().await.unwrap(), vec![opened.clone()]);
-        let blank = t.store.close_breach(&opened.id, true, " ", now).await.unwrap_err();
+        let blank =
+            t.store.close_breach(&opened.id, true, " ", now, dataward_core::audit::Actor::Cli).await.unwrap_err();
         assert!(matches!(blank, StoreError::Invalid(_)));
-        let closed = t.store.close_breach(&opened.id, false, "no risk: extract encrypted", now).await.unwrap();
+        let closed = t
+            .store
+            .close_breach(&opened.id, false, "no risk: extract encrypted", now, dataward_core::audit::Actor::Cli)
+            .await
+            .unwrap();
         assert_eq!(closed.reported_to_ico, Some(false));
         assert_eq!(closed.closed_at.as_deref(), Some("2026-11-23T10:00:00Z"));
-        let again = t.store.close_breach(&opened.id, true, "twice", now).await.unwrap_err();
+        let again =
+            t.store.close_breach(&opened.id, true, "twice", now, dataward_core::audit::Actor::Cli).await.unwrap_err();
         assert!(matches!(again, StoreError::Conflict(_)));
         let clock =
             ReportingClock::at(closed.detected().unwrap(), at("2026-12-25T00:00:00Z"), closed.closed().unwrap());
@@ -91,17 +104,37 @@ async fn an_incident_naming_something_unknown_or_detected_in_the_future_is_refus
     for backend in backends() {
         let t = fresh_store(backend).await;
         let now = at("2026-11-23T10:00:00Z");
-        let unknown_batch = t.store.open_breach(&new_breach("partner-batch:nope", "2026-11-23T08:00:00Z"), now).await;
+        let unknown_batch = t
+            .store
+            .open_breach(
+                &new_breach("partner-batch:nope", "2026-11-23T08:00:00Z"),
+                now,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await;
         assert!(matches!(unknown_batch, Err(StoreError::NotFound { what: "batch", .. })), "{backend:?}");
-        let unknown_client =
-            t.store.open_breach(&new_breach("client-extracts:nobody", "2026-11-23T08:00:00Z"), now).await;
+        let unknown_client = t
+            .store
+            .open_breach(
+                &new_breach("client-extracts:nobody", "2026-11-23T08:00:00Z"),
+                now,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await;
         assert!(matches!(unknown_client, Err(StoreError::NotFound { .. })));
         let window = "window:2026-11-01T00:00:00Z..2026-11-02T00:00:00Z";
-        let future = t.store.open_breach(&new_breach(window, "2026-11-24T08:00:00Z"), now).await.unwrap_err();
+        let future = t
+            .store
+            .open_breach(&new_breach(window, "2026-11-24T08:00:00Z"), now, dataward_core::audit::Actor::Cli)
+            .await
+            .unwrap_err();
         assert!(future.to_string().contains("after now"), "{future}");
         let mut blank = new_breach(window, "2026-11-23T08:00:00Z");
         blank.description = "   ".into();
-        assert!(matches!(t.store.open_breach(&blank, now).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            t.store.open_breach(&blank, now, dataward_core::audit::Actor::Cli).await,
+            Err(StoreError::Invalid(_))
+        ));
         assert!(t.store.list_breaches().await.unwrap().is_empty());
     }
 }

@@ -70,7 +70,14 @@ async fn load_at(store: &Store, p: &Partner, when: Timestamp, records: Vec<Clean
 }
 
 fn purge_at(now: Timestamp, apply: bool) -> PurgeRequest {
-    PurgeRequest { now, today: utc_date(now), hold_days: HOLD_DAYS, thresholds: THRESHOLDS, apply }
+    PurgeRequest {
+        now,
+        today: utc_date(now),
+        hold_days: HOLD_DAYS,
+        thresholds: THRESHOLDS,
+        apply,
+        actor: dataward_core::audit::Actor::System,
+    }
 }
 
 fn query(first: &str, surname: &str, email: &str) -> dataward_core::linkage::MatchRecord {
@@ -109,14 +116,22 @@ async fn a_withdrawn_partner_is_withdrawn_at_once_and_only_once() {
         let loaded = at("2026-01-10T09:00:00Z");
         let (_, leave) = two_partners(&t, loaded).await;
         let when = at("2026-02-01T12:00:00Z");
-        let withdrawn = t.store.withdraw_partner("leave-co", Some("contract ended"), when).await.unwrap();
+        let withdrawn = t
+            .store
+            .withdraw_partner("leave-co", Some("contract ended"), when, dataward_core::audit::Actor::Cli)
+            .await
+            .unwrap();
         assert_eq!(withdrawn.status, PartnerStatus::Withdrawn, "{backend:?}");
         assert_eq!(withdrawn.withdrawn_at.as_deref(), Some("2026-02-01T12:00:00Z"));
         assert_eq!(withdrawn.withdrawal_reason.as_deref(), Some("contract ended"));
         assert_eq!(withdrawn.id, leave.id);
-        let again = t.store.withdraw_partner("leave-co", None, when).await.unwrap_err();
+        let again =
+            t.store.withdraw_partner("leave-co", None, when, dataward_core::audit::Actor::Cli).await.unwrap_err();
         assert!(matches!(&again, StoreError::Conflict(m) if m.contains("already withdrawn")), "{again}");
-        assert!(matches!(t.store.withdraw_partner("nobody", None, when).await, Err(StoreError::NotFound { .. })));
+        assert!(matches!(
+            t.store.withdraw_partner("nobody", None, when, dataward_core::audit::Actor::Cli).await,
+            Err(StoreError::NotFound { .. })
+        ));
     }
 }
 
@@ -129,7 +144,7 @@ async fn client_matching_ignores_a_withdrawn_partners_records_but_rights_matchin
         let tom = query("Tom", "Jones", "tom@example.com");
         let jane = query("Jane", "Whitfield", "jane@example.co.uk");
         assert!(t.store.match_releasable_person(&tom, &THRESHOLDS, now).await.unwrap().person_id.is_some());
-        t.store.withdraw_partner("leave-co", None, now).await.unwrap();
+        t.store.withdraw_partner("leave-co", None, now, dataward_core::audit::Actor::Cli).await.unwrap();
         let for_client = t.store.match_releasable_person(&tom, &THRESHOLDS, now).await.unwrap();
         assert_eq!(for_client.person_id, None, "{backend:?}: Tom is held only through the withdrawn partner");
         let for_rights = t.store.match_person(&tom, &THRESHOLDS, now).await.unwrap();
@@ -174,7 +189,15 @@ async fn a_withdrawn_partners_records_are_purged_when_the_six_month_hold_ends_le
             partner_id: leave.id.clone(),
         };
         t.store.record_release(&request, &[], &[disclosure]).await.unwrap();
-        t.store.withdraw_partner("leave-co", Some("stopped working with us"), withdrawn_at).await.unwrap();
+        t.store
+            .withdraw_partner(
+                "leave-co",
+                Some("stopped working with us"),
+                withdrawn_at,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await
+            .unwrap();
 
         let still_in_hold = days_after(withdrawn_at, 182);
         let report = t.store.purge(&purge_at(still_in_hold, true)).await.unwrap();
@@ -259,13 +282,33 @@ async fn a_legal_hold_keeps_records_from_a_purge_until_it_is_lifted() {
         two_partners(&t, at("2026-01-10T09:00:00Z")).await;
         let tom = t.store.match_person(&query("Tom", "Jones", "tom@example.com"), &THRESHOLDS, withdrawn_at).await;
         let tom = tom.unwrap().person_id.unwrap();
-        t.store.withdraw_partner("leave-co", None, withdrawn_at).await.unwrap();
-        let blank = t.store.add_hold(&HoldSubject::PersonId(tom.clone()), "  ", withdrawn_at).await.unwrap_err();
+        t.store.withdraw_partner("leave-co", None, withdrawn_at, dataward_core::audit::Actor::Cli).await.unwrap();
+        let blank = t
+            .store
+            .add_hold(&HoldSubject::PersonId(tom.clone()), "  ", withdrawn_at, dataward_core::audit::Actor::Cli)
+            .await
+            .unwrap_err();
         assert!(matches!(&blank, StoreError::Invalid(m) if m.contains("reason")), "{blank}");
-        let missing = t.store.add_hold(&HoldSubject::PersonId("no-such-person".into()), "case 1", withdrawn_at).await;
+        let missing = t
+            .store
+            .add_hold(
+                &HoldSubject::PersonId("no-such-person".into()),
+                "case 1",
+                withdrawn_at,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await;
         assert!(matches!(missing, Err(StoreError::NotFound { what: "person", .. })));
-        let hold =
-            t.store.add_hold(&HoldSubject::PersonId(tom.clone()), "litigation ref 42", withdrawn_at).await.unwrap();
+        let hold = t
+            .store
+            .add_hold(
+                &HoldSubject::PersonId(tom.clone()),
+                "litigation ref 42",
+                withdrawn_at,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await
+            .unwrap();
         assert_eq!(t.store.list_holds(false).await.unwrap(), vec![hold.clone()]);
 
         let hold_over = days_after(withdrawn_at, 200);
@@ -276,9 +319,13 @@ async fn a_legal_hold_keeps_records_from_a_purge_until_it_is_lifted() {
         assert_eq!(count(&t, &format!("SELECT COUNT(*) FROM persons WHERE id = '{tom}'")).await, 1);
         assert!(t.store.partner_by_name("leave-co").await.unwrap().purged_at.is_none(), "not all of it is gone");
 
-        let lifted = t.store.lift_hold(&hold.id, "case settled", hold_over).await.unwrap();
+        let lifted =
+            t.store.lift_hold(&hold.id, "case settled", hold_over, dataward_core::audit::Actor::Cli).await.unwrap();
         assert_eq!(lifted.lifted_at, Some(hold_over.to_string()));
-        assert!(matches!(t.store.lift_hold(&hold.id, "again", hold_over).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            t.store.lift_hold(&hold.id, "again", hold_over, dataward_core::audit::Actor::Cli).await,
+            Err(StoreError::Conflict(_))
+        ));
         assert!(t.store.list_holds(false).await.unwrap().is_empty());
         assert_eq!(t.store.list_holds(true).await.unwrap().len(), 1);
         let report = t.store.purge(&purge_at(days_after(hold_over, 1), true)).await.unwrap();
@@ -293,8 +340,16 @@ async fn a_hold_on_a_partner_keeps_all_of_its_records() {
         let t = fresh_store(backend).await;
         let withdrawn_at = at("2026-02-01T12:00:00Z");
         two_partners(&t, at("2026-01-10T09:00:00Z")).await;
-        t.store.withdraw_partner("leave-co", None, withdrawn_at).await.unwrap();
-        let hold = t.store.add_hold(&HoldSubject::PartnerName("leave-co".into()), "ICO inquiry", withdrawn_at).await;
+        t.store.withdraw_partner("leave-co", None, withdrawn_at, dataward_core::audit::Actor::Cli).await.unwrap();
+        let hold = t
+            .store
+            .add_hold(
+                &HoldSubject::PartnerName("leave-co".into()),
+                "ICO inquiry",
+                withdrawn_at,
+                dataward_core::audit::Actor::Cli,
+            )
+            .await;
         assert_eq!(hold.unwrap().partner.as_deref(), Some("leave-co"));
         let report = t.store.purge(&purge_at(days_after(withdrawn_at, 365), true)).await.unwrap();
         assert_eq!(report.records, 0, "{backend:?}");

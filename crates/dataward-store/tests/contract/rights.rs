@@ -115,13 +115,25 @@ async fn flags_follow_the_persons_records_and_lifting_a_restriction_clears_it() 
         let id = request(&t.store, RequestKind::Restriction, 1).await;
         let changed = t
             .store
-            .change_subject_flags(std::slice::from_ref(&jane), &flag_change(RequestKind::Restriction), &id, now())
+            .change_subject_flags(
+                std::slice::from_ref(&jane),
+                &flag_change(RequestKind::Restriction),
+                &id,
+                dataward_core::audit::Actor::Cli,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(changed, 1);
         assert!(t.store.subject_flags(&jane).await.unwrap().contains(&Flag::Restricted));
         t.store
-            .change_subject_flags(std::slice::from_ref(&jane), &flag_change(RequestKind::LiftRestriction), &id, now())
+            .change_subject_flags(
+                std::slice::from_ref(&jane),
+                &flag_change(RequestKind::LiftRestriction),
+                &id,
+                dataward_core::audit::Actor::Cli,
+                now(),
+            )
             .await
             .unwrap();
         assert!(t.store.subject_flags(&jane).await.unwrap().is_empty(), "{backend:?}");
@@ -151,13 +163,26 @@ async fn erasure_removes_every_record_and_the_same_row_cannot_come_back() {
         )
         .await;
         let jane = super::person_of(&t.store, "jane.smith@example.co.uk").await;
-        let summary = t.store.erase_persons(std::slice::from_ref(&jane), now()).await.unwrap();
+        let summary =
+            t.store.erase_persons(std::slice::from_ref(&jane), dataward_core::audit::Actor::Cli, now()).await.unwrap();
         assert_eq!(summary.records, 2);
         assert_eq!(summary.partners, vec!["compare-hub".to_string(), "prize-draws".to_string()]);
         assert!(summary.suppressed_identifiers >= 1);
         assert!(t.store.persons_with_value("email", "jane.smith@example.co.uk").await.unwrap().is_empty());
         assert!(t.store.person_values(&jane).await.unwrap().is_empty());
         assert_eq!(super::person_of(&t.store, "tom@example.com").await.len(), 36, "others are untouched");
+        // Crypto-erasure: no data key of the person's records is left.
+        let keys: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM record_keys WHERE person_id = $1")
+            .bind(&jane)
+            .fetch_one(&sqlx::AnyPool::connect(&t.url).await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(keys.0, 0, "{backend:?}: the erased person's data keys are destroyed");
+        let audit = t.store.audit_entries().await.unwrap();
+        let erased = audit.iter().find(|e| e.action == "rights_erase").expect("the erasure is audited");
+        assert_eq!(erased.actor, "cli");
+        assert!(!erased.detail.contains("jane"), "{backend:?}: no personal value in the audit log");
+        assert!(t.store.verify_audit().await.unwrap().first_break.is_none(), "{backend:?}");
         // The partner sends the very same row again: it is counted, not stored.
         let again = load(
             &t.store,
@@ -197,7 +222,11 @@ async fn rectification_rewrites_the_field_on_every_source_record() {
         .await;
         let jane = super::person_of(&t.store, "jane.smith@example.co.uk").await;
         let fix = Correction { field: "postcode".into(), value: "LS6 3BB".into() };
-        let summary = t.store.rectify_persons(std::slice::from_ref(&jane), &[fix]).await.unwrap();
+        let summary = t
+            .store
+            .rectify_persons(std::slice::from_ref(&jane), &[fix], dataward_core::audit::Actor::Cli, now())
+            .await
+            .unwrap();
         assert_eq!(summary.fields, vec![("postcode".to_string(), 2)]);
         let postcodes: Vec<String> = t
             .store

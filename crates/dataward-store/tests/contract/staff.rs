@@ -66,6 +66,20 @@ async fn the_fifth_wrong_password_locks_the_account_for_fifteen_minutes_even_aga
         let after = now() + SignedDuration::from_mins(15);
         assert!(matches!(login(&t.store, "bob", PASSWORD, None, after).await, LoginOutcome::Accepted(_)));
         assert_eq!(t.store.staff_by_name("bob").await.unwrap().lockout.failed_logins, 0);
+        // Every attempt is in the audit log, by account id, never by the name typed.
+        let bob = t.store.staff_by_name("bob").await.unwrap().id;
+        let logins: Vec<_> = t
+            .store
+            .audit_entries()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action.starts_with("staff_login"))
+            .collect();
+        assert_eq!(logins.len(), 7, "{backend:?}");
+        assert_eq!(logins.iter().filter(|e| e.action == "staff_login_refused").count(), 6);
+        assert!(logins.iter().all(|e| e.target == bob && !e.detail.contains("bob")));
+        assert_eq!(logins.last().unwrap().actor, format!("staff:{bob}"));
     }
 }
 

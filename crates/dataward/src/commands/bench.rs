@@ -8,7 +8,6 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use dataward_core::generate::{Generator, partner_files};
 use dataward_core::partner::Channel;
-use dataward_store::Store;
 use dataward_store::partners::NewPartner;
 
 use crate::cli::{BenchCommand, Global, IngestArgs, ModeArg};
@@ -43,7 +42,8 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
     );
     for (backend, url) in targets {
         let indexer = config::load_secret(&dir.join("bench.secret"))?;
-        let store = Store::open(&url, indexer).await?;
+        let master = config::load_master_key(&dir.join("bench.master-key"))?;
+        let store = config::open_url(&url, indexer, master, &profile.region).await?;
         let new = NewPartner { name: "bench-partner".into(), channel: Channel::Competition, retention_days: 365 };
         store.add_partner(&new, config::now()?).await?;
         memory::reset_peak_rss();

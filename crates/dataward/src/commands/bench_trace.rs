@@ -71,6 +71,7 @@ pub async fn run(global: &Global, args: BenchTraceArgs) -> Result<()> {
     let profile = config::load_profile(&global.profile)?;
     std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
     let indexer = config::load_secret(&args.dir.join("bench-trace.secret"))?;
+    let master = config::load_master_key(&args.dir.join("bench-trace.master-key"))?;
     let now = config::now()?;
 
     // 1. The store.
@@ -81,7 +82,7 @@ pub async fn run(global: &Global, args: BenchTraceArgs) -> Result<()> {
             } else {
                 dataward_store::store::sqlite_url_for_path(Path::new(spec))
             };
-            let store = Store::open(&url, indexer).await.context("opening the store to reuse")?;
+            let store = config::open_url(&url, indexer, master, &profile.region).await?;
             let recorded = store
                 .meta(POPULATION_META)
                 .await?
@@ -120,7 +121,7 @@ pub async fn run(global: &Global, args: BenchTraceArgs) -> Result<()> {
                     .context("creating the benchmark database")?
                 }
             };
-            let store = Store::open(&url, indexer).await?;
+            let store = config::open_url(&url, indexer, master, &profile.region).await?;
             build_store(&store, &profile, &args.dir, population).await?;
             store.set_meta(POPULATION_META, &population.encode()).await?;
             (store, population, url)

@@ -29,7 +29,13 @@ pub async fn run(global: &Global, cmd: BreachCommand) -> Result<()> {
                 Some(t) => t.parse().with_context(|| format!("--detected-at `{t}` is not an RFC 3339 time"))?,
                 None => now,
             };
-            let breach = store.open_breach(&NewBreach { exposure, categories, description, detected_at }, now).await?;
+            let breach = store
+                .open_breach(
+                    &NewBreach { exposure, categories, description, detected_at },
+                    now,
+                    dataward_core::audit::Actor::Cli,
+                )
+                .await?;
             let clock = ReportingClock::at(detected_at, now, None);
             println!("breach {} opened ({})", breach.id, breach.exposure);
             println!("report to the ICO by {} ({})", clock.deadline, clock.describe());
@@ -72,7 +78,9 @@ pub async fn run(global: &Global, cmd: BreachCommand) -> Result<()> {
             }
         }
         BreachCommand::Close { breach_id, reported_to_ico, note } => {
-            let breach = store.close_breach(&breach_id, reported_to_ico == YesNo::Yes, &note, now).await?;
+            let breach = store
+                .close_breach(&breach_id, reported_to_ico == YesNo::Yes, &note, now, dataward_core::audit::Actor::Cli)
+                .await?;
             let clock = ReportingClock::at(breach.detected()?, now, breach.closed()?);
             println!("breach {} closed ({})", breach.id, clock.describe());
         }

@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 use dataward_core::partner::Channel;
 use dataward_core::taxonomy::purposes;
-use dataward_store::Store;
 use dataward_store::partners::NewPartner;
 
 use crate::cli::{DemoArgs, Global, IngestArgs, ModeArg};
@@ -31,7 +30,8 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
     let db_path = args.dir.join("dataward.db");
     let url = dataward_store::store::sqlite_url_for_path(&db_path);
     let indexer = config::load_secret(&args.dir.join("dataward.secret"))?;
-    let store = Store::open(&url, indexer).await?;
+    let master = config::load_master_key(&args.dir.join("dataward.master-key"))?;
+    let store = config::open_url(&url, indexer, master, &profile.region).await?;
 
     let mut partner_keys = Vec::new();
     for (name, channel, file) in PARTNERS {

@@ -27,7 +27,7 @@ pub async fn run(global: &Global, cmd: HoldCommand) -> Result<()> {
                 (None, Some(name)) => HoldSubject::PartnerName(name),
                 (None, None) => unreachable!("clap requires --person or --partner"),
             };
-            let hold = store.add_hold(&subject, &reason, config::now()?).await?;
+            let hold = store.add_hold(&subject, &reason, config::now()?, dataward_core::audit::Actor::Cli).await?;
             println!("legal hold placed: {}", describe(&hold));
         }
         HoldCommand::List { all, json } => {
@@ -43,7 +43,7 @@ pub async fn run(global: &Global, cmd: HoldCommand) -> Result<()> {
             }
         }
         HoldCommand::Lift { hold_id, reason } => {
-            let hold = store.lift_hold(&hold_id, &reason, config::now()?).await?;
+            let hold = store.lift_hold(&hold_id, &reason, config::now()?, dataward_core::audit::Actor::Cli).await?;
             println!("legal hold lifted: {}", describe(&hold));
         }
     }

@@ -75,6 +75,7 @@ pub async fn ingest_path(
         today: config::uk_date(now),
         now,
         fault: fault_from_env()?,
+        actor: dataward_core::audit::Actor::Cli,
     };
     let bar = if std::io::stdout().is_terminal() && !args.json {
         let bar = ProgressBar::new(size);

@@ -1,5 +1,6 @@
 //! Command dispatch: one module per command group.
 
+mod audit;
 mod batches;
 mod bench;
 mod bench_linkage;
@@ -10,6 +11,7 @@ mod clients;
 mod demo;
 mod holds;
 mod ingest;
+mod keys;
 mod ledger;
 mod linkage;
 mod partners;
@@ -54,5 +56,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Purge(args) => purge::run(global, args).await,
         Command::Breach(cmd) => breach::run(global, cmd).await,
         Command::Bench(cmd) => bench::run(global, cmd).await,
+        Command::Audit(cmd) => audit::run(global, cmd).await,
+        Command::Keys(cmd) => keys::run(global, cmd).await,
     }
 }

@@ -78,7 +78,8 @@ pub async fn run(global: &Global, cmd: PartnerCommand) -> Result<()> {
         }
         PartnerCommand::Withdraw { name, reason } => {
             let now = config::now()?;
-            let partner = store.withdraw_partner(&name, reason.as_deref(), now).await?;
+            let partner =
+                store.withdraw_partner(&name, reason.as_deref(), now, dataward_core::audit::Actor::Cli).await?;
             let ends =
                 dataward_core::lifecycle::retention::withdrawal_hold_ends(now, profile.departed_partner_hold_days);
             let records = store.partner_record_count(&partner.id).await?;

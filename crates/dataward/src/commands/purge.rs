@@ -18,6 +18,7 @@ pub async fn run(global: &Global, args: PurgeArgs) -> Result<()> {
         hold_days: profile.departed_partner_hold_days,
         thresholds: profile.linkage,
         apply: args.apply && !args.dry_run,
+        actor: dataward_core::audit::Actor::Cli,
     };
     let report = store.purge(&request).await?;
     store.close().await;

@@ -8,6 +8,7 @@ fn dataward_at(url: &str, now: &str, args: &[&str]) -> Output {
         .args(args)
         .env("DATAWARD_DATABASE_URL", url)
         .env("DATAWARD_SECRET", SECRET)
+        .env("DATAWARD_MASTER_KEY", MASTER_KEY)
         .env("DATAWARD_NOW", now)
         .env_remove("DATAWARD_FAULT")
         .output()

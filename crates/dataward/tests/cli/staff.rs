@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 use dataward_store::Store;
+use dataward_store::master_key::MasterKey;
 use dataward_store::staff::{LoginOutcome, LoginRefusal};
 use dataward_store::testing::test_indexer;
 
@@ -18,6 +19,7 @@ fn dataward_with_stdin(url: &str, args: &[&str], stdin: &str) -> Output {
         .args(args)
         .env("DATAWARD_DATABASE_URL", url)
         .env("DATAWARD_SECRET", SECRET)
+        .env("DATAWARD_MASTER_KEY", MASTER_KEY)
         .env("DATAWARD_NOW", "2026-11-23T10:00:00Z")
         .env_remove("DATAWARD_STAFF_PASSWORD")
         .stdin(Stdio::piped())
@@ -30,7 +32,8 @@ fn dataward_with_stdin(url: &str, args: &[&str], stdin: &str) -> Output {
 }
 
 async fn check(url: &str, name: &str, password: &str) -> LoginOutcome {
-    let store = Store::open(url, test_indexer()).await.unwrap();
+    let master = MasterKey::from_bytes(&hex::decode(MASTER_KEY).unwrap()).unwrap();
+    let store = Store::open(url, test_indexer(), master).await.unwrap();
     let outcome = store.check_staff_login(name, password, None, "2026-11-23T10:00:00Z".parse().unwrap()).await.unwrap();
     store.close().await;
     outcome

@@ -1,0 +1,167 @@
+//! The audit part of the store contract: the store's own operations append to the hash chain,
+//! appends never fork it (even concurrently), and `verify_audit` names the first entry that was
+//! altered, removed or reordered by editing the raw table, on every backend.
+
+use dataward_core::audit::{Actor, ChainBreak, NewAuditEntry};
+use dataward_core::partner::IngestMode;
+use dataward_core::taxonomy::purposes;
+use dataward_store::Store;
+use dataward_store::release::RequestRecord;
+use dataward_store::testing::{backends, fresh_store};
+use serde_json::json;
+
+use super::{load, now, partner, pending, record};
+
+fn entry(n: usize) -> NewAuditEntry {
+    NewAuditEntry::new(Actor::Staff(format!("s{n}")), "config_change", format!("setting-{n}"), json!({ "n": n }))
+        .unwrap()
+}
+
+async fn raw(url: &str, sql: &str) {
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+        sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+}
+
+async fn five_entries(store: &Store) {
+    for n in 1..=5 {
+        store.append_audit(&entry(n), now()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn partner_and_client_creation_ingests_and_client_requests_are_audited_without_values() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "competition-co").await;
+        let (client, _) = t.store.add_client("acme", &[purposes::TRACING], now()).await.unwrap();
+        let outcome = load(
+            &t.store,
+            &p,
+            IngestMode::Append,
+            vec![pending(2, record("a1", "Jane", "Whitfield", "jane.whitfield@example.co.uk", "LS6 2AB"))],
+        )
+        .await;
+        let request = RequestRecord {
+            id: "req-1".into(),
+            client_id: client.id.clone(),
+            kind: "trace".into(),
+            purpose: "tracing".into(),
+            at: now().to_string(),
+            person_id: None,
+            band: "no_match".into(),
+        };
+        t.store.record_release(&request, &[], &[]).await.unwrap();
+
+        let entries = t.store.audit_entries().await.unwrap();
+        let summary: Vec<(i64, &str, &str, &str)> =
+            entries.iter().map(|e| (e.seq, e.actor.as_str(), e.action.as_str(), e.target.as_str())).collect();
+        let partner_actor = format!("partner:{}", p.id);
+        let client_actor = format!("client:{}", client.id);
+        assert_eq!(
+            summary,
+            vec![
+                (1, "cli", "partner_add", p.id.as_str()),
+                (2, "cli", "client_add", client.id.as_str()),
+                (3, partner_actor.as_str(), "ingest", outcome.batch_id.as_str()),
+                (4, client_actor.as_str(), "client_request", "req-1"),
+            ],
+            "{backend:?}"
+        );
+        for e in &entries {
+            for clear in ["jane", "whitfield", "LS6"] {
+                assert!(!e.detail.to_lowercase().contains(&clear.to_lowercase()), "{clear} in {}", e.detail);
+            }
+        }
+        let verified = t.store.verify_audit().await.unwrap();
+        assert_eq!((verified.entries, verified.head_seq, verified.first_break), (4, 4, None));
+        assert_eq!(verified.head_hash, entries[3].hash);
+    }
+}
+
+#[tokio::test]
+async fn an_entry_appended_inside_a_rolled_back_transaction_leaves_no_trace() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        t.store.append_audit(&entry(1), now()).await.unwrap();
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        t.store.append_audit_in(&mut tx, &entry(2), now()).await.unwrap();
+        tx.rollback().await.unwrap();
+        pool.close().await;
+        let appended = t.store.append_audit(&entry(3), now()).await.unwrap();
+        assert_eq!(appended.seq, 2, "{backend:?}: the rolled-back entry did not take a number");
+        assert_eq!(t.store.verify_audit().await.unwrap().first_break, None);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_appends_never_fork_the_chain() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let tasks: Vec<_> = (0..24)
+            .map(|n| {
+                let store = t.store.clone();
+                tokio::spawn(async move { store.append_audit(&entry(n), now()).await.unwrap().seq })
+            })
+            .collect();
+        let mut seqs = Vec::new();
+        for task in tasks {
+            seqs.push(task.await.unwrap());
+        }
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=24).collect::<Vec<i64>>(), "{backend:?}");
+        let verified = t.store.verify_audit().await.unwrap();
+        assert_eq!((verified.entries, verified.first_break), (24, None), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_entry_altered_in_the_raw_table_is_named() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        five_entries(&t.store).await;
+        raw(&t.url, "UPDATE audit_log SET target = 'setting-99' WHERE seq = 3").await;
+        let verified = t.store.verify_audit().await.unwrap();
+        assert_eq!(verified.first_break, Some(ChainBreak::Altered { seq: 3 }), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_entry_deleted_from_the_raw_table_is_named_in_the_middle_and_at_the_end() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        five_entries(&t.store).await;
+        raw(&t.url, "DELETE FROM audit_log WHERE seq = 2").await;
+        assert_eq!(t.store.verify_audit().await.unwrap().first_break, Some(ChainBreak::Removed { seq: 2 }));
+        raw(&t.url, "DELETE FROM audit_log WHERE seq = 5").await;
+        assert_eq!(t.store.verify_audit().await.unwrap().first_break, Some(ChainBreak::Removed { seq: 2 }));
+
+        let t = fresh_store(backend).await;
+        five_entries(&t.store).await;
+        raw(&t.url, "DELETE FROM audit_log WHERE seq = 5").await;
+        assert_eq!(
+            t.store.verify_audit().await.unwrap().first_break,
+            Some(ChainBreak::Removed { seq: 5 }),
+            "{backend:?}: the head remembers the last entry"
+        );
+    }
+}
+
+#[tokio::test]
+async fn entries_reordered_in_the_raw_table_are_named() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        five_entries(&t.store).await;
+        raw(
+            &t.url,
+            "UPDATE audit_log SET seq = 100 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3;
+             UPDATE audit_log SET seq = 3 WHERE seq = 100",
+        )
+        .await;
+        let verified = t.store.verify_audit().await.unwrap();
+        assert_eq!(verified.first_break, Some(ChainBreak::Reordered { seq: 2 }), "{backend:?}");
+    }
+}
