@@ -2,9 +2,13 @@
 //! overlapping partner files (typos, duplicates, bad rows included), then the server.
 
 use anyhow::{Context, Result};
+use dataward_core::audit::Actor;
 use dataward_core::partner::Channel;
+use dataward_core::staff::{Password, Role, StaffName};
 use dataward_core::taxonomy::purposes;
+use dataward_store::lifecycle::purge::PurgeRequest;
 use dataward_store::partners::NewPartner;
+use dataward_store::staff::NewStaff;
 
 use crate::cli::{DemoArgs, Global, IngestArgs, ModeArg};
 use crate::{config, generate_cmd};
@@ -52,6 +56,25 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
     let contracted =
         [purposes::IDENTITY_VERIFICATION, purposes::TRACING, purposes::DEBT_RECOVERY, purposes::MARKETING_POST];
     let (client, client_key) = store.add_client("acme-collections", &contracted, now).await?;
+    // The generated files hold rows collected up to three years ago; what is past the partners'
+    // retention goes now, as the scheduled purge inside `serve` would do within the hour.
+    let purge = PurgeRequest {
+        now,
+        today: config::uk_date(now),
+        hold_days: profile.departed_partner_hold_days,
+        thresholds: profile.linkage,
+        apply: true,
+        actor: Actor::Cli,
+    };
+    let purged = store.purge(&purge).await?;
+    println!(
+        "
+retention ({} days): {} records past it purged ({} values; {} persons held by nothing else)",
+        profile.default_retention_days, purged.records, purged.values, purged.persons_removed
+    );
+    let dpo_password = hex::encode(random_bytes::<12>());
+    let dpo = NewStaff { name: StaffName::parse("dpo")?, role: Role::Dpo, password: Password::parse(&dpo_password)? };
+    store.add_staff(&dpo, now).await?;
     let totals = store.totals().await?;
 
     println!("\n== dataward demo ready ==");
@@ -71,17 +94,18 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
     println!("  client key:  {}", client_key.reveal());
     let (first_partner, first_key) = &partner_keys[0];
     println!("partner {first_partner} key: {}", first_key.reveal());
+    println!("console:      http://{}/console (staff `dpo`, password {dpo_password})", args.listen);
+    println!("rights portal: http://{}/rights", args.listen);
+    let store_flags = format!(
+        "--database-url sqlite://{} --secret-file {} --master-key-file {}",
+        db_path.display(),
+        args.dir.join("dataward.secret").display(),
+        args.dir.join("dataward.master-key").display()
+    );
     println!("\nlook around:");
-    println!(
-        "  dataward --database-url sqlite://{} --secret-file {} partner list",
-        db_path.display(),
-        args.dir.join("dataward.secret").display()
-    );
-    println!(
-        "  dataward --database-url sqlite://{} --secret-file {} batches",
-        db_path.display(),
-        args.dir.join("dataward.secret").display()
-    );
+    println!("  dataward {store_flags} partner list");
+    println!("  dataward {store_flags} batches");
+    println!("  dataward {store_flags} audit verify");
     if args.no_serve {
         store.close().await;
         return Ok(());
@@ -110,5 +134,17 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
         files_dir.join("competition-co.csv").display()
     );
     println!("\nserving on http://{} (Ctrl-C to stop)", args.listen);
-    super::serve::serve_store(store, profile, args.listen, dataward_server::ServerConfig::default()).await
+    // The demo serves plain HTTP; console cookies keep `Secure` unless it listens on loopback only.
+    let server = dataward_server::ServerConfig {
+        secure_cookies: !args.listen.ip().is_loopback(),
+        ..dataward_server::ServerConfig::default()
+    };
+    super::serve::serve_store(store, profile, args.listen, server).await
+}
+
+/// Random bytes from the operating system (the demo DPO's password).
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes
 }
