@@ -29,7 +29,8 @@ use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
-    Names, delete_persons, event_row, event_rows, insert_events, insert_reviews, move_records, review_row,
+    Names, PERSON_SCOPED_BY_RECORD, delete_persons, event_row, event_rows, insert_events, insert_reviews, move_records,
+    review_row,
 };
 use crate::linkage::assign::assign;
 use crate::linkage::candidates::{candidate_persons, held_persons};
@@ -511,11 +512,24 @@ impl IngestTx {
                 .bind(&self.outcome.batch_id)
                 .fetch_all(&mut *self.tx)
                 .await?;
-        // Removing a record's key is what makes copies of its values unreadable (see `keys`).
-        for table in
-            ["record_values", "match_records", "blocking_keys", "linkage_reviews", "selection_facets", "record_keys"]
-        {
-            let sql = format!("DELETE FROM {table} WHERE source_record_id IN ({earlier})");
+        // A restriction, objection or withdrawal stays with the person: the flags of the records
+        // being replaced are carried to the person's records that remain (this batch's included).
+        let carry = format!(
+            "INSERT INTO rights_flags (source_record_id, person_id, flag, request_id, set_at)
+             SELECT s.id, s.person_id, f.flag, f.request_id, f.set_at FROM rights_flags f
+             JOIN source_records s ON s.person_id = f.person_id
+             WHERE f.source_record_id IN ({earlier}) AND s.id NOT IN ({earlier})
+             ON CONFLICT (source_record_id, flag) DO NOTHING"
+        );
+        sqlx::query(AssertSqlSafe(carry))
+            .bind(&self.partner_id)
+            .bind(&self.outcome.batch_id)
+            .execute(&mut *self.tx)
+            .await?;
+        // Every table keyed by source record (removing a record's key is what makes copies of its
+        // values unreadable, see `keys`); the records themselves go below.
+        for (table, column) in PERSON_SCOPED_BY_RECORD.iter().rev().filter(|(t, _)| *t != "source_records") {
+            let sql = format!("DELETE FROM {table} WHERE {column} IN ({earlier})");
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&self.partner_id)
                 .bind(&self.outcome.batch_id)

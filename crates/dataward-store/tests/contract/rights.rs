@@ -141,6 +141,43 @@ async fn flags_follow_the_persons_records_and_lifting_a_restriction_clears_it() 
 }
 
 #[tokio::test]
+async fn a_restriction_survives_the_partner_refreshing_the_record_it_was_set_on() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "compare-hub").await;
+        let row = || record("a1", "Jane", "Smith", "jane.smith@example.co.uk", "LS6 2AA");
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, row())]).await;
+        let jane = super::person_of(&t.store, "jane.smith@example.co.uk").await;
+        let id = request(&t.store, RequestKind::Restriction, 1).await;
+        t.store
+            .change_subject_flags(
+                std::slice::from_ref(&jane),
+                &flag_change(RequestKind::Restriction),
+                &id,
+                dataward_core::audit::Actor::Cli,
+                now(),
+            )
+            .await
+            .unwrap();
+        // The partner's next full file carries the same row: the old record is replaced.
+        let refreshed = load(&t.store, &p, IngestMode::Refresh, vec![pending(2, row())]).await;
+        assert_eq!(refreshed.removed_records, 1, "{backend:?}");
+        let now_jane = super::person_of(&t.store, "jane.smith@example.co.uk").await;
+        assert!(
+            t.store.subject_flags(&now_jane).await.unwrap().contains(&Flag::Restricted),
+            "{backend:?}: the restriction is still on the person after the refresh"
+        );
+        let orphans: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM rights_flags f WHERE NOT EXISTS (SELECT 1 FROM source_records s WHERE s.id = f.source_record_id)",
+        )
+        .fetch_one(&sqlx::AnyPool::connect(&t.url).await.unwrap())
+        .await
+        .unwrap();
+        assert_eq!(orphans.0, 0, "{backend:?}: no flag is left on a removed record");
+    }
+}
+
+#[tokio::test]
 async fn erasure_removes_every_record_and_the_same_row_cannot_come_back() {
     for backend in backends() {
         let t = fresh_store(backend).await;
