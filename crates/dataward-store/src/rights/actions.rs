@@ -223,6 +223,7 @@ impl Store {
         for person in person_ids {
             partners.extend(partners_of(&mut tx, person).await?);
         }
+        let mut touched = BTreeSet::new();
         for c in corrections {
             let fields: Vec<&str> = if c.field == "phone" { PHONE_FIELDS.to_vec() } else { vec![c.field.as_str()] };
             let mut changed = 0;
@@ -241,6 +242,7 @@ impl Store {
                     .await?;
                     for row in rows {
                         let record: String = row.try_get("source_record_id")?;
+                        touched.insert(record.clone());
                         let key = self
                             .record_key(&record, row.try_get("wrapped")?)?
                             .ok_or_else(|| StoreError::Corrupt(format!("record {record} has no data key")))?;
@@ -258,6 +260,12 @@ impl Store {
                 }
             }
             summary.fields.push((c.field.clone(), changed));
+        }
+        // The records' matching forms, blocking keys and facets follow the corrected values (the
+        // person keeps its records: a rectification corrects the person, it does not re-link it).
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        for record in &touched {
+            self.rebuild_record_forms(&mut tx, record, today).await?;
         }
         let fields: Vec<&str> = corrections.iter().map(|c| c.field.as_str()).collect();
         let detail = serde_json::json!({ "persons": person_ids, "fields": fields, "changed": summary.fields });

@@ -1,12 +1,14 @@
 //! Data-subject rights in the store: requests with their event history (`requests`), one-time
 //! codes (`codes`), the rights flags a request leaves on a person's records and the actions that
-//! change held data (`actions`: erasure, rectification), one-time downloads (`downloads`) and the
+//! change held data (`actions`: erasure, rectification, and `rematch`, which rebuilds a rectified
+//! record's matching forms), one-time downloads (`downloads`) and the
 //! notification outbox (`outbox`).
 
 mod actions;
 mod codes;
 mod downloads;
 mod outbox;
+mod rematch;
 mod requests;
 
 pub use actions::{ErasureSummary, RectificationSummary};

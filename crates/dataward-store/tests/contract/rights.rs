@@ -2,6 +2,7 @@
 //! rights flags, erasure (and a partner file that cannot bring the person back), rectification,
 //! downloads and the outbox, on every backend.
 
+use dataward_core::linkage::{MatchField, MatchRecord, Outcome, RecordParts};
 use dataward_core::partner::IngestMode;
 use dataward_core::profile::ResponsePeriod;
 use dataward_core::rights::flags::{Flag, flag_change};
@@ -277,6 +278,24 @@ async fn rectification_rewrites_the_field_on_every_source_record() {
         assert_eq!(postcodes, vec!["LS6 3BB", "LS6 3BB"], "{backend:?}");
         assert_eq!(t.store.persons_with_value("postcode", "LS6 3BB").await.unwrap(), vec![jane.clone()]);
         assert!(t.store.persons_with_value("postcode", "LS6 2AA").await.unwrap().is_empty());
+        // The identity engine sees the corrected values: matching forms and blocking keys follow.
+        let fix = Correction { field: "email".into(), value: "jane.new@example.com".into() };
+        t.store
+            .rectify_persons(std::slice::from_ref(&jane), &[fix], dataward_core::audit::Actor::Cli, now())
+            .await
+            .unwrap();
+        let query = MatchRecord::from_parts(&RecordParts {
+            first_name: Some("Jane"),
+            surname: Some("Smith"),
+            date_of_birth: Some("1980-03-12"),
+            email: Some("jane.new@example.com"),
+            ..RecordParts::default()
+        });
+        let thresholds = dataward_core::profile::LinkageThresholds { link: 0.999, possible: 0.9 };
+        let found = t.store.match_person(&query, &thresholds, now()).await.unwrap();
+        assert_eq!(found.person_id.as_ref(), Some(&jane), "{backend:?}: {found:?}");
+        let email = found.fields.iter().find(|f| f.field == MatchField::Email).unwrap();
+        assert_eq!(email.outcome, Outcome::Agree, "{backend:?}: the corrected email is what is compared");
     }
 }
 
