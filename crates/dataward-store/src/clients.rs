@@ -21,12 +21,15 @@ pub struct Client {
     pub created_at: String,
     /// The most persons one selection extract may return (the contracted volume).
     pub extract_limit: i64,
+    /// Where its Art. 19 notices go (see [`Store::set_client_notify`]).
+    pub notify_email: Option<String>,
+    pub notify_webhook: Option<String>,
 }
 
 /// The contracted volume of a client registered without one.
 pub const DEFAULT_EXTRACT_LIMIT: i64 = 10_000;
 
-const COLUMNS: &str = "id, name, purposes, status, created_at, extract_limit";
+const COLUMNS: &str = "id, name, purposes, status, created_at, extract_limit, notify_email, notify_webhook";
 
 fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
     let purposes: String = row.try_get("purposes")?;
@@ -41,6 +44,8 @@ fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
         status: row.try_get("status")?,
         created_at: row.try_get("created_at")?,
         extract_limit: row.try_get("extract_limit")?,
+        notify_email: row.try_get("notify_email")?,
+        notify_webhook: row.try_get("notify_webhook")?,
     })
 }
 
@@ -61,6 +66,8 @@ impl Store {
             status: "active".into(),
             created_at: now.to_string(),
             extract_limit: DEFAULT_EXTRACT_LIMIT,
+            notify_email: None,
+            notify_webhook: None,
         };
         let purpose_list = purposes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ");
         sqlx::query(
@@ -130,15 +137,27 @@ pub struct RecipientClient {
     pub client: String,
     /// The client's address for data-protection notices (a business contact).
     pub notify_email: Option<String>,
+    /// Where its notices may also be posted (JSON over HTTPS).
+    pub notify_webhook: Option<String>,
     /// The categories it received.
     pub categories: Vec<String>,
+    /// The client's own request ids (its `x-request-id`s) that received them: what lets the
+    /// client find its copy without the notice carrying any personal data.
+    pub request_ids: Vec<String>,
 }
 
 impl Store {
-    /// Sets (or clears) the address a client's rights notices go to.
-    pub async fn set_client_notify_email(&self, name: &str, email: Option<&str>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE clients SET notify_email = $1 WHERE name = $2")
+    /// Sets where a client's data-protection notices go (Art. 19): a business email address, an
+    /// HTTPS webhook, both or neither. `None` clears one.
+    pub async fn set_client_notify(
+        &self,
+        name: &str,
+        email: Option<&str>,
+        webhook: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE clients SET notify_email = $1, notify_webhook = $2 WHERE name = $3")
             .bind(email)
+            .bind(webhook)
             .bind(name)
             .execute(&self.pool)
             .await?;
@@ -154,9 +173,10 @@ impl Store {
         let mut found: std::collections::BTreeMap<String, RecipientClient> = Default::default();
         for person in person_ids {
             let rows = sqlx::query(
-                "SELECT DISTINCT c.id, c.name, c.notify_email, d.category FROM disclosures d JOIN clients c ON c.id = d.client_id
+                "SELECT DISTINCT c.id, c.name, c.notify_email, c.notify_webhook, d.category, d.request_id
+                 FROM disclosures d JOIN clients c ON c.id = d.client_id
                  WHERE d.person_id = $1 OR d.source_record_id IN (SELECT id FROM source_records WHERE person_id = $1)
-                 ORDER BY c.name, d.category",
+                 ORDER BY c.name, d.category, d.request_id",
             )
             .bind(person)
             .fetch_all(&self.pool)
@@ -167,11 +187,17 @@ impl Store {
                     client_id: id,
                     client: r.try_get("name")?,
                     notify_email: r.try_get("notify_email")?,
+                    notify_webhook: r.try_get("notify_webhook")?,
                     categories: vec![],
+                    request_ids: vec![],
                 });
                 let category: String = r.try_get("category")?;
                 if !entry.categories.contains(&category) {
                     entry.categories.push(category);
+                }
+                let request: String = r.try_get("request_id")?;
+                if !entry.request_ids.contains(&request) {
+                    entry.request_ids.push(request);
                 }
             }
         }

@@ -549,6 +549,20 @@ pub enum ClientCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Where the client's data-protection notices go (Art. 19: rectifications and erasures of
+    /// data it received): a business email address and/or an HTTPS webhook.
+    Notify {
+        name: String,
+        /// The client's data-protection contact.
+        #[arg(long)]
+        email: Option<String>,
+        /// A webhook receiving each notice as JSON (HTTPS; plain HTTP only to loopback).
+        #[arg(long)]
+        webhook: Option<String>,
+        /// Remove both.
+        #[arg(long, conflicts_with_all = ["email", "webhook"])]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

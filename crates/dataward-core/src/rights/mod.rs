@@ -17,6 +17,7 @@ mod deadline;
 mod drp;
 pub mod flags;
 mod kind;
+mod notice_target;
 mod queue;
 pub mod report;
 mod request;
@@ -30,6 +31,7 @@ pub use deadline::{
 };
 pub use drp::{DrpReason, DrpStatus, DrpView, drp_view};
 pub use kind::{ConsentScope, ObjectionScope, RequestId, RequestKind};
+pub use notice_target::check_webhook_url;
 pub use queue::{DUE_SOON_DAYS, Urgency, queue_cmp, sort_queue, urgency};
 pub use request::{Extension, NoticeOwed, Request};
 pub use requester::{

@@ -1,6 +1,8 @@
-//! `dataward client add|list|show`.
+//! `dataward client add|list|show|notify`.
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
+use dataward_core::normalise::Email;
+use dataward_core::rights::check_webhook_url;
 use dataward_core::taxonomy::Purpose;
 
 use crate::cli::{ClientCommand, Global};
@@ -52,16 +54,41 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
             } else {
                 let list: Vec<_> = client.purposes.iter().map(|p| p.as_str()).collect();
                 println!(
-                    "name:     {}\nid:       {}\nstatus:   {}\ncreated:  {}\npurposes: {}",
+                    "name:     {}\nid:       {}\nstatus:   {}\ncreated:  {}\npurposes: {}\nnotices:  {}",
                     client.name,
                     client.id,
                     client.status,
                     client.created_at,
-                    list.join(", ")
+                    list.join(", "),
+                    notice_targets(client.notify_email.as_deref(), client.notify_webhook.as_deref())
                 );
             }
+        }
+        ClientCommand::Notify { name, email, webhook, clear } => {
+            if !clear && email.is_none() && webhook.is_none() {
+                bail!("give --email, --webhook or both (or --clear)");
+            }
+            let email = email
+                .map(|e| {
+                    Email::parse(&e)
+                        .map(|e| e.as_str().to_string())
+                        .map_err(|_| anyhow!("`{e}` is not an email address"))
+                })
+                .transpose()?;
+            let webhook = webhook.map(|w| check_webhook_url(&w).map_err(|e| anyhow!(e))).transpose()?;
+            store.set_client_notify(&name, email.as_deref(), webhook.as_deref()).await?;
+            println!("client {name}: notices to {}", notice_targets(email.as_deref(), webhook.as_deref()));
         }
     }
     store.close().await;
     Ok(())
+}
+
+fn notice_targets(email: Option<&str>, webhook: Option<&str>) -> String {
+    match (email, webhook) {
+        (None, None) => "nowhere (Art. 19 notices are listed as undeliverable)".into(),
+        (Some(e), None) => e.into(),
+        (None, Some(w)) => w.into(),
+        (Some(e), Some(w)) => format!("{e} and {w}"),
+    }
 }
