@@ -13,7 +13,9 @@ use dataward_core::keys::Digest;
 use dataward_core::linkage::Band;
 use dataward_core::rights::flags::flag_change;
 use dataward_core::rights::report::{AccessReport, Recipient, access_report};
-use dataward_core::rights::{Contact, Event, ExtensionReason, RefusalReason, RequestKind, Requester, Status};
+use dataward_core::rights::{
+    Contact, Event, ExtensionReason, RefusalReason, RequestKind, Requester, Status, queue_cmp,
+};
 use dataward_store::release::LedgerFilter;
 use dataward_store::rights::{CodeCheck, NewNotification, NewRightsRequest, StoredRequest};
 use jiff::SignedDuration;
@@ -84,7 +86,8 @@ fn code_digest(state: &AppState, request_id: &str, code: &str) -> Digest {
     state.store.indexer().digest("rights:code", &format!("{request_id}:{}", code.trim()))
 }
 
-fn kind_title(kind: RequestKind) -> &'static str {
+/// What a request of `kind` asks for, in words for the requester.
+pub fn kind_title(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::Access => "access to your data",
         RequestKind::Portability => "a copy of your data to take elsewhere",
@@ -164,6 +167,22 @@ pub async fn verify_code(state: &AppState, request: &StoredRequest, code: &str) 
     }
 }
 
+/// The DPO records that the identity of a requester who wrote or phoned was checked another way
+/// (no code needed): the clock keeps running from receipt, and the requester is matched.
+pub async fn record_verification(state: &AppState, request: &StoredRequest, actor: &str) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let verified = state.store.transition_rights_request(&request.id, Event::VerificationNotNeeded, actor, now).await?;
+    match_requester(state, &verified).await
+}
+
+/// Open requests in queue order on `today`: overdue first, then due within 7 days, then the rest.
+pub async fn queue(state: &AppState) -> Result<Vec<StoredRequest>, AppError> {
+    let mut requests = state.store.open_rights_requests().await?;
+    let today = state.today();
+    requests.sort_by(|a, b| queue_cmp(&a.request, &b.request, today));
+    Ok(requests)
+}
+
 /// Matches the requester to persons with the identity engine and records the result.
 pub async fn match_requester(state: &AppState, request: &StoredRequest) -> Result<(), AppError> {
     let now = state.clock.now();
@@ -236,6 +255,28 @@ async fn portability_export(state: &AppState, persons: &[String]) -> Result<(Str
     Ok((json, csv))
 }
 
+/// The download formats a completed request of `kind` offers, in the order they are mailed.
+pub fn download_formats(kind: RequestKind) -> &'static [&'static str] {
+    match kind {
+        RequestKind::Access => &["html", "json"],
+        RequestKind::Portability => &["json", "csv"],
+        _ => &[],
+    }
+}
+
+/// The download token of one of a request's exports: a keyed digest of the request id and the
+/// format under the server secret, so it is unguessable without the secret, yet the status page
+/// (which knows the request) can show the same links the completion mail carries. Each request
+/// is completed at most once, so each token names one download.
+pub fn download_token(state: &AppState, request_id: &str, format: &str) -> String {
+    hex::encode(state.store.indexer().digest("rights:download", &format!("{request_id}:{format}")))
+}
+
+/// The address of a download, under the deployment's public URL.
+pub fn download_url(public_url: &str, token: &str) -> String {
+    format!("{}/rights/download/{token}", public_url.trim_end_matches('/'))
+}
+
 async fn offer_download(
     state: &AppState,
     request: &StoredRequest,
@@ -244,10 +285,10 @@ async fn offer_download(
     public_url: &str,
 ) -> Result<String, AppError> {
     let now = state.clock.now();
-    let token = random_token();
+    let token = download_token(state, &request.id, format);
     let expires = now + SignedDuration::from_hours(24 * DOWNLOAD_DAYS);
     state.store.create_download(&request.id, &token_digest(state, &token), format, content, expires).await?;
-    Ok(format!("{}/rights/download/{token}", public_url.trim_end_matches('/')))
+    Ok(download_url(public_url, &token))
 }
 
 /// Art. 19 notices to every recipient of the persons' data; returns (notified, without address).

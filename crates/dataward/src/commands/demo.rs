@@ -110,5 +110,9 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
         files_dir.join("competition-co.csv").display()
     );
     println!("\nserving on http://{} (Ctrl-C to stop)", args.listen);
-    super::serve::serve_store(store, profile, args.listen, dataward_server::ServerConfig::default()).await
+    let config = dataward_server::ServerConfig {
+        public_url: format!("http://{}", args.listen),
+        ..dataward_server::ServerConfig::default()
+    };
+    super::serve::serve_store(store, profile, args.listen, config).await
 }
