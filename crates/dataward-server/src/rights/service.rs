@@ -18,7 +18,7 @@ use dataward_core::rights::{
 };
 use dataward_store::release::LedgerFilter;
 use dataward_store::rights::{CodeCheck, NewNotification, NewRightsRequest, StoredRequest};
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -264,12 +264,13 @@ pub fn download_formats(kind: RequestKind) -> &'static [&'static str] {
     }
 }
 
-/// The download token of one of a request's exports: a keyed digest of the request id and the
-/// format under the server secret, so it is unguessable without the secret, yet the status page
-/// (which knows the request) can show the same links the completion mail carries. Each request
-/// is completed at most once, so each token names one download.
-pub fn download_token(state: &AppState, request_id: &str, format: &str) -> String {
-    hex::encode(state.store.indexer().digest("rights:download", &format!("{request_id}:{format}")))
+/// The download token of one of a request's exports: a keyed digest, under the server secret,
+/// of the request id, the instant it was completed and the format. It is unguessable without the
+/// secret, yet the status page (which knows the request and, once it is completed, when) can show
+/// the same links the completion mail carries. A completion that failed half-way and is retried
+/// later gets new tokens, so it never collides with its first attempt's downloads.
+pub fn download_token(state: &AppState, request_id: &str, completed_at: Timestamp, format: &str) -> String {
+    hex::encode(state.store.indexer().digest("rights:download", &format!("{request_id}:{completed_at}:{format}")))
 }
 
 /// The address of a download, under the deployment's public URL.
@@ -277,15 +278,16 @@ pub fn download_url(public_url: &str, token: &str) -> String {
     format!("{}/rights/download/{token}", public_url.trim_end_matches('/'))
 }
 
+/// Keeps `content` for one download; `now` is the completion's instant (see `download_token`).
 async fn offer_download(
     state: &AppState,
     request: &StoredRequest,
     format: &str,
     content: &str,
     public_url: &str,
+    now: Timestamp,
 ) -> Result<String, AppError> {
-    let now = state.clock.now();
-    let token = download_token(state, &request.id, format);
+    let token = download_token(state, &request.id, now, format);
     let expires = now + SignedDuration::from_hours(24 * DOWNLOAD_DAYS);
     state.store.create_download(&request.id, &token_digest(state, &token), format, content, expires).await?;
     Ok(download_url(public_url, &token))
@@ -377,8 +379,8 @@ pub async fn complete(
             let report = report_for(state, &persons).await?;
             let html = render_report(&report, request)?;
             let json = serde_json::to_string_pretty(&report).map_err(AppError::internal)?;
-            let html_link = offer_download(state, request, "html", &html, public_url).await?;
-            let json_link = offer_download(state, request, "json", &json, public_url).await?;
+            let html_link = offer_download(state, request, "html", &html, public_url, now).await?;
+            let json_link = offer_download(state, request, "json", &json, public_url, now).await?;
             message += &format!(
                 "Your report (a page you can print or save):\n{html_link}\n\nThe same as JSON:\n{json_link}\n\n\
                  Each link works once and for {DOWNLOAD_DAYS} days.\n"
@@ -387,8 +389,8 @@ pub async fn complete(
         }
         RequestKind::Portability => {
             let (json, csv) = portability_export(state, &persons).await?;
-            let json_link = offer_download(state, request, "json", &json, public_url).await?;
-            let csv_link = offer_download(state, request, "csv", &csv, public_url).await?;
+            let json_link = offer_download(state, request, "json", &json, public_url, now).await?;
+            let csv_link = offer_download(state, request, "csv", &csv, public_url, now).await?;
             message += &format!(
                 "Your data as JSON:\n{json_link}\n\nAs CSV:\n{csv_link}\n\nEach link works once and for {DOWNLOAD_DAYS} days.\n"
             );

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use dataward_core::staff::{Password, Role, StaffName};
 use dataward_server::rights::outbox::{MailSettings, outbox_loop};
-use dataward_server::serve_with;
+use dataward_server::{SystemClock, serve_with};
 use dataward_store::staff::NewStaff;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -157,7 +157,7 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     let state = AppState {
         store: s.store.clone(),
         profile: Arc::new(Profile::builtin("data-broker").unwrap().unwrap()),
-        clock: Arc::new(FixedClock(NOW.parse().unwrap())),
+        clock: Arc::new(SystemClock),
     };
     let config = ServerConfig { secure_cookies: false, public_url: base.clone(), ..ServerConfig::default() };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -214,6 +214,12 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     mail_containing(&sink, JANE_EMAIL, "is complete").await;
     let links = links_in(&sink, JANE_EMAIL);
     assert!(links[0].starts_with(&format!("{base}/rights/download/")), "{links:?}");
+    // The status page offers the same links as the mail.
+    browser.goto(&status_url).await.unwrap();
+    page_with(&browser, "Your request is complete.").await;
+    let offered = browser.find(Locator::LinkText("Your report (a page you can print or save)")).await.unwrap();
+    let href = offered.attr("href").await.unwrap().expect("a link");
+    assert!(links[0].ends_with(&href), "{href} vs {links:?}");
     browser.goto(&links[0]).await.unwrap();
     let report = page_with(&browser, "What we hold about you").await;
     for shown in ["Whitfield", JANE_EMAIL, "LS6 2AB", "From competition-co"] {

@@ -87,10 +87,12 @@ fn status_page(
     let kind = request.request.kind();
     let current = request.request.status();
     let downloads: Vec<DownloadLink> = if current == Status::Completed {
+        // A completed request changes no more: its last update is its completion.
+        let completed_at = request.request.updated_at();
         service::download_formats(kind)
             .iter()
             .map(|format| DownloadLink {
-                href: service::download_url("", &service::download_token(state, &request.id, format)),
+                href: service::download_url("", &service::download_token(state, &request.id, completed_at, format)),
                 label: label(format),
             })
             .collect()
