@@ -250,3 +250,21 @@ async fn a_download_link_works_once_and_then_answers_a_410_page() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_portal_logs_routes_and_statuses_but_no_personal_data_or_tokens() {
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let captured = capture_logs();
+        let visitor = Visitor::arrive(&s.app).await;
+        let (_, token) = submit(&s.app, &visitor, &details("Jane", "Whitfield", JANE_EMAIL)).await;
+        visitor.get(&s.app, &format!("/rights/status/{token}")).await;
+        visitor.post(&s.app, &format!("/rights/status/{token}/code"), &[("code", "999999")]).await;
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("path=\"/rights/status/{token}\""), "the route template: {logs}");
+        assert!(logs.contains("rights request received"), "{logs}");
+        for secret in ["Jane", "Whitfield", JANE_EMAIL, "LS6", "Oak Road", "1984", &token, &visitor.csrf] {
+            assert!(!logs.contains(secret), "{backend:?}: the logs contain `{secret}`: {logs}");
+        }
+    }
+}
