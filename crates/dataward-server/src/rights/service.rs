@@ -149,6 +149,26 @@ pub async fn send_code(state: &AppState, request: &StoredRequest) -> Result<(), 
     Ok(())
 }
 
+/// The shortest time between two codes sent to a requester, so that the portal's "send a new
+/// code" button cannot be used to flood someone's inbox or phone.
+pub const RESEND_AFTER_SECS: i64 = 60;
+
+/// Sends a new code at the requester's asking: only while the request waits for one, and not
+/// within `RESEND_AFTER_SECS` of the last. Returns whether a code was sent.
+pub async fn resend_code(state: &AppState, request: &StoredRequest) -> Result<bool, AppError> {
+    if request.request.status() != Status::AwaitingVerification {
+        return Ok(false);
+    }
+    let now = state.clock.now();
+    let history = state.store.rights_history(&request.id).await?;
+    let last = history.iter().rev().find(|e| e.kind == "code_sent").and_then(|e| e.at.parse::<Timestamp>().ok());
+    if last.is_some_and(|at| now.duration_since(at) < SignedDuration::from_secs(RESEND_AFTER_SECS)) {
+        return Ok(false);
+    }
+    send_code(state, request).await?;
+    Ok(true)
+}
+
 /// Checks a requester's code; on success starts the clock and matches the requester.
 pub async fn verify_code(state: &AppState, request: &StoredRequest, code: &str) -> Result<Verification, AppError> {
     if request.request.status() != Status::AwaitingVerification {

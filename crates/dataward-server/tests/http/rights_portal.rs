@@ -268,3 +268,26 @@ async fn the_portal_logs_routes_and_statuses_but_no_personal_data_or_tokens() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_new_code_is_sent_on_request_but_not_twice_within_a_minute() {
+    for backend in backends() {
+        let s = loaded(backend).await;
+        let visitor = Visitor::arrive(&s.app).await;
+        let (_, token) = submit(&s.app, &visitor, &details("Jane", "Whitfield", JANE_EMAIL)).await;
+        let resent = visitor.post(&s.app, &format!("/rights/status/{token}/resend"), &[]).await;
+        assert_eq!(resent.status, StatusCode::SEE_OTHER);
+        assert_eq!(resent.header("location"), format!("/rights/status/{token}"));
+        let request = s.store.all_rights_requests().await.unwrap().remove(0);
+        let codes = || async { s.store.request_notifications(&request.id).await.unwrap().len() };
+        assert_eq!(codes().await, 1, "{backend:?}: no second code within a minute");
+
+        let later = AppState {
+            clock: Arc::new(FixedClock(NOW.parse::<jiff::Timestamp>().unwrap() + jiff::SignedDuration::from_secs(61))),
+            ..super::rights_api::state_of(&s)
+        };
+        let sent = dataward_server::rights::service::resend_code(&later, &request).await.unwrap();
+        assert!(sent, "a minute later a new code goes out");
+        assert_eq!(codes().await, 2);
+    }
+}

@@ -175,8 +175,7 @@ pub async fn resend_code(
         return page::form_expired();
     }
     let Some(request) = find(&state, &token).await? else { return page::unknown_request() };
-    if request.request.status() == Status::AwaitingVerification {
-        service::send_code(&state, &request).await?;
-    }
+    // Throttled by the service; the answer is the same either way.
+    service::resend_code(&state, &request).await?;
     Ok(back_to(&token))
 }
