@@ -52,7 +52,7 @@ fn row(r: &StoredRequest, today: jiff::civil::Date) -> QueueRow {
         kind: r.request.kind().as_str(),
         status: r.request.status().to_string(),
         channel: r.channel.clone(),
-        received_at: r.request.received_at().to_string(),
+        received_at: r.request.received_at().strftime("%Y-%m-%d %H:%M UTC").to_string(),
         due_on: r.request.due_on().map(|d| d.to_string()),
         urgency: urgency_name(urgency(&r.request, today)),
         matched: match (&r.match_band, &r.candidate_person) {

@@ -58,6 +58,11 @@ fn done_message(done: &str) -> Option<&'static str> {
     })
 }
 
+/// An instant to the minute, for reading (the audit trail keeps the exact instants).
+fn minute(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// Finds a request by its reference, or a 404.
 pub async fn find(state: &AppState, reference: &str) -> Result<StoredRequest, AppError> {
     state
@@ -110,7 +115,7 @@ pub async fn request_page(
         context! {
             reference => request.reference(), kind => kind.as_str(), kind_detail => Serde(kind),
             status => current.as_str(), status_text => current.to_string(), channel => request.channel.clone(),
-            received_at => r.received_at().to_string(), verified_at => r.verified_at().map(|t| t.to_string()),
+            received_at => minute(r.received_at()), verified_at => r.verified_at().map(minute),
             due_on => r.due_on().map(|d| d.to_string()), urgency => urgency_name(urgency(r, today)),
             extension => r.extension().map(|e| context! {
                 months => e.months, ground => e.reason.ground.as_str(), explanation => e.reason.explanation.clone(),

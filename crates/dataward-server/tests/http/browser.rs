@@ -83,6 +83,7 @@ async fn open_browser(driver_port: u16, chromium: &Path, profile: &Path) -> Clie
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
     ]
     .iter()
     .map(|a| a.to_string())
@@ -142,6 +143,15 @@ async fn a_subject_and_a_dpo_complete_an_access_request_in_headless_chromium() {
     }
 }
 
+/// Saves a screenshot of the current page as `name.png` under `DATAWARD_SCREENSHOT_DIR`, when set
+/// (for looking at the pages; the test asserts on their content).
+async fn snapshot(browser: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("DATAWARD_SCREENSHOT_DIR") {
+        let png = browser.screenshot().await.expect("a screenshot");
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("the screenshot written");
+    }
+}
+
 async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     // The real server with Jane loaded, a DPO account, and the outbox delivering to the sink.
     let s = loaded(backend).await;
@@ -172,6 +182,7 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     // The subject asks for access on the portal.
     browser.goto(&format!("{base}/rights")).await.unwrap();
     browser.find(Locator::LinkText("Make a request")).await.unwrap().click().await.unwrap();
+    snapshot(&browser, "portal-form").await;
     let form = browser.form(Locator::Css("form[action='/rights/request']")).await.unwrap();
     for (name, value) in [
         ("first_name", "Jane"),
@@ -189,6 +200,7 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     assert!(status_url.starts_with(&format!("{base}/rights/status/")), "{status_url}");
     assert!(!status_url.contains("Whitfield") && !status_url.contains("jane"), "no personal data in the URL");
     page_with(&browser, "We have sent a 6-digit code to the email address you gave").await;
+    snapshot(&browser, "portal-code").await;
 
     // The code arrives by SMTP and is entered.
     let code = code_in(&mail_containing(&sink, JANE_EMAIL, "verification code").await);
@@ -204,8 +216,10 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     login.submit().await.unwrap();
     page_with(&browser, "Signed in as <strong>dana</strong>").await;
     browser.find(Locator::LinkText("Rights requests")).await.unwrap().click().await.unwrap();
+    snapshot(&browser, "console-queue").await;
     browser.find(Locator::LinkText("R000001")).await.unwrap().click().await.unwrap();
     let detail = page_with(&browser, "Band: <strong>link</strong>").await;
+    snapshot(&browser, "console-request").await;
     assert!(detail.contains("From competition-co"), "the report preview shows the source");
     browser.find(Locator::XPath("//button[text()='Complete the request']")).await.unwrap().click().await.unwrap();
     page_with(&browser, "Request completed; the requester has been told.").await;
@@ -222,6 +236,7 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     assert!(links[0].ends_with(&href), "{href} vs {links:?}");
     browser.goto(&links[0]).await.unwrap();
     let report = page_with(&browser, "What we hold about you").await;
+    snapshot(&browser, "report").await;
     for shown in ["Whitfield", JANE_EMAIL, "LS6 2AB", "From competition-co"] {
         assert!(report.contains(shown), "{backend:?}: the report shows {shown}");
     }
