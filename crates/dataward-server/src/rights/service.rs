@@ -8,6 +8,10 @@
 //! - `complete` carries the request out (report, export, rectification, erasure, flags), tells
 //!   every recipient in the ledger when the law requires it (Art. 19), tells the requester, and
 //!   closes the request. `refuse` and `extend` are the DPO's other answers.
+//! - `record_verification` (a post or phone request checked another way), `resend_code`
+//!   (throttled), `queue` (open requests in the order the law's deadlines demand).
+//! - Downloads: `download_token` derives each export's link under the server secret, so the
+//!   mail and the requester's status page carry the same one-time link.
 
 use dataward_core::keys::Digest;
 use dataward_core::linkage::Band;
