@@ -10,7 +10,8 @@
 //! - `health`: `GET /health`, `GET /version`.
 //! - `partner_files`: `POST /v1/partner/files`, `GET /v1/partner/batches`,
 //!   `GET /v1/partner/batches/{id}/quarantine`.
-//! - `rights`: data-subject rights: the service, the portal, the DRP API, the outbox delivery.
+//! - `rights`: data-subject rights: the service, the portal (`/rights`), the DRP API, the outbox
+//!   delivery.
 //! - `purge_job`: the scheduled purge (retention, withdrawn partners' hold, legal holds).
 //! - `openapi`: `GET /openapi.json`, generated from the handlers.
 //! - `pages`: server-rendered HTML (MiniJinja templates compiled in, auto-escaped) and `render`.
@@ -66,6 +67,7 @@ pub fn app_with(state: AppState, config: ServerConfig) -> Router {
         .merge(batch_api::router())
         .merge(selection_api::router())
         .merge(rights::drp_api::router())
+        .merge(rights::portal::router())
         .merge(console::router(state.clone()))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -19,12 +19,18 @@ use dataward_store::{Backend, Store};
 use serde_json::Value;
 use tower::ServiceExt;
 
+#[path = "http/browser.rs"]
+mod browser;
 #[path = "http/client_api.rs"]
 mod client_api;
 #[path = "http/console.rs"]
 mod console;
 #[path = "http/rights_api.rs"]
 mod rights_api;
+#[path = "http/rights_console.rs"]
+mod rights_console;
+#[path = "http/rights_portal.rs"]
+mod rights_portal;
 #[path = "http/smtp_sink.rs"]
 mod smtp_sink;
 

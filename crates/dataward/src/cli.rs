@@ -619,6 +619,10 @@ pub struct ServeArgs {
     /// runs without TLS; never in production.
     #[arg(long, env = "DATAWARD_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// The address the public reaches the server at, for the download links mailed to
+    /// requesters (default: `http://` and the listen address).
+    #[arg(long, env = "DATAWARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,10 @@
 //!   the navigation for their role and the CSRF token for forms.
 //! - `login`: `/console/login` (GET form, POST) and `/console/logout` (POST).
 //! - `home`, `operator`, `admin`: the pages.
+//! - `rights_queue`, `rights_request`, `rights_actions`, `rights_intake`: the DPO's rights
+//!   requests (queue, one request with its report preview and audit trail, the actions, intake
+//!   by post or phone), all through `rights::service`.
+//! - `breaches`: breach incidents and their 72-hour clock.
 
 pub mod cookies;
 pub mod guard;
@@ -20,8 +24,13 @@ pub mod page;
 pub mod session;
 
 mod admin;
+mod breaches;
 mod home;
 mod operator;
+mod rights_actions;
+mod rights_intake;
+mod rights_queue;
+mod rights_request;
 
 use axum::Router;
 use axum::handler::Handler;
@@ -85,6 +94,18 @@ pub fn endpoints() -> Vec<ConsoleEndpoint> {
         E::get("/console/batches", Staff(ViewBatches), operator::list_batches),
         E::get("/console/batches/{id}/quarantine", Staff(ViewBatches), operator::show_quarantine),
         E::get("/console/staff", Staff(ManageStaff), admin::list_staff),
+        E::get("/console/rights", Staff(WorkRightsRequests), rights_queue::show_queue),
+        E::get("/console/rights/new", Staff(WorkRightsRequests), rights_intake::show_form),
+        E::post("/console/rights/new", Staff(WorkRightsRequests), rights_intake::submit),
+        E::get("/console/rights/{reference}", Staff(WorkRightsRequests), rights_request::show_request),
+        E::post("/console/rights/{reference}/verified", Staff(WorkRightsRequests), rights_actions::record_verified),
+        E::post("/console/rights/{reference}/send-code", Staff(WorkRightsRequests), rights_actions::send_code),
+        E::post("/console/rights/{reference}/confirm", Staff(WorkRightsRequests), rights_actions::confirm_match),
+        E::post("/console/rights/{reference}/complete", Staff(WorkRightsRequests), rights_actions::complete),
+        E::post("/console/rights/{reference}/refuse", Staff(WorkRightsRequests), rights_actions::refuse),
+        E::post("/console/rights/{reference}/extend", Staff(WorkRightsRequests), rights_actions::extend),
+        E::post("/console/rights/{reference}/note", Staff(WorkRightsRequests), rights_actions::add_note),
+        E::get("/console/breaches", Staff(ManageBreaches), breaches::list_breaches),
     ]
 }
 

@@ -31,6 +31,8 @@ pub const NAV: &[NavItem] = &[
     NavItem { label: "Partners", href: "/console/partners", permission: Permission::ManagePartners },
     NavItem { label: "Batches", href: "/console/batches", permission: Permission::ViewBatches },
     NavItem { label: "Staff", href: "/console/staff", permission: Permission::ManageStaff },
+    NavItem { label: "Rights requests", href: "/console/rights", permission: Permission::WorkRightsRequests },
+    NavItem { label: "Breaches", href: "/console/breaches", permission: Permission::ManageBreaches },
 ];
 
 /// The navigation links `session`'s role may follow.

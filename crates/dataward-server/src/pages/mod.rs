@@ -27,6 +27,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("console/batches.html", include_str!("../../templates/console/batches.html")),
     ("console/quarantine.html", include_str!("../../templates/console/quarantine.html")),
     ("console/staff.html", include_str!("../../templates/console/staff.html")),
+    ("console/rights_queue.html", include_str!("../../templates/console/rights_queue.html")),
+    ("console/rights_request.html", include_str!("../../templates/console/rights_request.html")),
+    ("console/rights_new.html", include_str!("../../templates/console/rights_new.html")),
+    ("console/breaches.html", include_str!("../../templates/console/breaches.html")),
+    ("rights/report_body.html", include_str!("../../templates/rights/report_body.html")),
+    ("rights/portal/layout.html", include_str!("../../templates/rights/portal/layout.html")),
+    ("rights/portal/start.html", include_str!("../../templates/rights/portal/start.html")),
+    ("rights/portal/form.html", include_str!("../../templates/rights/portal/form.html")),
+    ("rights/portal/status.html", include_str!("../../templates/rights/portal/status.html")),
+    ("rights/portal/message.html", include_str!("../../templates/rights/portal/message.html")),
 ];
 
 /// The environment holding every template, built once. A template that does not parse is a

@@ -8,16 +8,22 @@
 //! - `complete` carries the request out (report, export, rectification, erasure, flags), tells
 //!   every recipient in the ledger when the law requires it (Art. 19), tells the requester, and
 //!   closes the request. `refuse` and `extend` are the DPO's other answers.
+//! - `record_verification` (a post or phone request checked another way), `resend_code`
+//!   (throttled), `queue` (open requests in the order the law's deadlines demand).
+//! - Downloads: `download_token` derives each export's link under the server secret, so the
+//!   mail and the requester's status page carry the same one-time link.
 
 use dataward_core::keys::Digest;
 use dataward_core::linkage::Band;
 use dataward_core::rights::flags::flag_change;
 use dataward_core::rights::report::{AccessReport, Recipient, access_report};
-use dataward_core::rights::{Contact, Event, ExtensionReason, RefusalReason, RequestKind, Requester, Status};
+use dataward_core::rights::{
+    Contact, Event, ExtensionReason, RefusalReason, RequestKind, Requester, Status, queue_cmp,
+};
 use dataward_store::release::LedgerFilter;
 use dataward_store::rights::audit_actor;
 use dataward_store::rights::{CodeCheck, NewNotification, NewRightsRequest, StoredRequest};
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -85,7 +91,8 @@ fn code_digest(state: &AppState, request_id: &str, code: &str) -> Digest {
     state.store.indexer().digest("rights:code", &format!("{request_id}:{}", code.trim()))
 }
 
-fn kind_title(kind: RequestKind) -> &'static str {
+/// What a request of `kind` asks for, in words for the requester.
+pub fn kind_title(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::Access => "access to your data",
         RequestKind::Portability => "a copy of your data to take elsewhere",
@@ -147,6 +154,26 @@ pub async fn send_code(state: &AppState, request: &StoredRequest) -> Result<(), 
     Ok(())
 }
 
+/// The shortest time between two codes sent to a requester, so that the portal's "send a new
+/// code" button cannot be used to flood someone's inbox or phone.
+pub const RESEND_AFTER_SECS: i64 = 60;
+
+/// Sends a new code at the requester's asking: only while the request waits for one, and not
+/// within `RESEND_AFTER_SECS` of the last. Returns whether a code was sent.
+pub async fn resend_code(state: &AppState, request: &StoredRequest) -> Result<bool, AppError> {
+    if request.request.status() != Status::AwaitingVerification {
+        return Ok(false);
+    }
+    let now = state.clock.now();
+    let history = state.store.rights_history(&request.id).await?;
+    let last = history.iter().rev().find(|e| e.kind == "code_sent").and_then(|e| e.at.parse::<Timestamp>().ok());
+    if last.is_some_and(|at| now.duration_since(at) < SignedDuration::from_secs(RESEND_AFTER_SECS)) {
+        return Ok(false);
+    }
+    send_code(state, request).await?;
+    Ok(true)
+}
+
 /// Checks a requester's code; on success starts the clock and matches the requester.
 pub async fn verify_code(state: &AppState, request: &StoredRequest, code: &str) -> Result<Verification, AppError> {
     if request.request.status() != Status::AwaitingVerification {
@@ -163,6 +190,22 @@ pub async fn verify_code(state: &AppState, request: &StoredRequest, code: &str) 
             Ok(Verification::Verified)
         }
     }
+}
+
+/// The DPO records that the identity of a requester who wrote or phoned was checked another way
+/// (no code needed): the clock keeps running from receipt, and the requester is matched.
+pub async fn record_verification(state: &AppState, request: &StoredRequest, actor: &str) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let verified = state.store.transition_rights_request(&request.id, Event::VerificationNotNeeded, actor, now).await?;
+    match_requester(state, &verified).await
+}
+
+/// Open requests in queue order on `today`: overdue first, then due within 7 days, then the rest.
+pub async fn queue(state: &AppState) -> Result<Vec<StoredRequest>, AppError> {
+    let mut requests = state.store.open_rights_requests().await?;
+    let today = state.today();
+    requests.sort_by(|a, b| queue_cmp(&a.request, &b.request, today));
+    Ok(requests)
 }
 
 /// Matches the requester to persons with the identity engine and records the result.
@@ -237,18 +280,42 @@ async fn portability_export(state: &AppState, persons: &[String]) -> Result<(Str
     Ok((json, csv))
 }
 
+/// The download formats a completed request of `kind` offers, in the order they are mailed.
+pub fn download_formats(kind: RequestKind) -> &'static [&'static str] {
+    match kind {
+        RequestKind::Access => &["html", "json"],
+        RequestKind::Portability => &["json", "csv"],
+        _ => &[],
+    }
+}
+
+/// The download token of one of a request's exports: a keyed digest, under the server secret,
+/// of the request id, the instant it was completed and the format. It is unguessable without the
+/// secret, yet the status page (which knows the request and, once it is completed, when) can show
+/// the same links the completion mail carries. A completion that failed half-way and is retried
+/// later gets new tokens, so it never collides with its first attempt's downloads.
+pub fn download_token(state: &AppState, request_id: &str, completed_at: Timestamp, format: &str) -> String {
+    hex::encode(state.store.indexer().digest("rights:download", &format!("{request_id}:{completed_at}:{format}")))
+}
+
+/// The address of a download, under the deployment's public URL.
+pub fn download_url(public_url: &str, token: &str) -> String {
+    format!("{}/rights/download/{token}", public_url.trim_end_matches('/'))
+}
+
+/// Keeps `content` for one download; `now` is the completion's instant (see `download_token`).
 async fn offer_download(
     state: &AppState,
     request: &StoredRequest,
     format: &str,
     content: &str,
     public_url: &str,
+    now: Timestamp,
 ) -> Result<String, AppError> {
-    let now = state.clock.now();
-    let token = random_token();
+    let token = download_token(state, &request.id, now, format);
     let expires = now + SignedDuration::from_hours(24 * DOWNLOAD_DAYS);
     state.store.create_download(&request.id, &token_digest(state, &token), format, content, expires).await?;
-    Ok(format!("{}/rights/download/{token}", public_url.trim_end_matches('/')))
+    Ok(download_url(public_url, &token))
 }
 
 /// Art. 19 notices to every recipient of the persons' data; returns (notified, without address).
@@ -337,8 +404,8 @@ pub async fn complete(
             let report = report_for(state, &persons).await?;
             let html = render_report(&report, request)?;
             let json = serde_json::to_string_pretty(&report).map_err(AppError::internal)?;
-            let html_link = offer_download(state, request, "html", &html, public_url).await?;
-            let json_link = offer_download(state, request, "json", &json, public_url).await?;
+            let html_link = offer_download(state, request, "html", &html, public_url, now).await?;
+            let json_link = offer_download(state, request, "json", &json, public_url, now).await?;
             message += &format!(
                 "Your report (a page you can print or save):\n{html_link}\n\nThe same as JSON:\n{json_link}\n\n\
                  Each link works once and for {DOWNLOAD_DAYS} days.\n"
@@ -347,8 +414,8 @@ pub async fn complete(
         }
         RequestKind::Portability => {
             let (json, csv) = portability_export(state, &persons).await?;
-            let json_link = offer_download(state, request, "json", &json, public_url).await?;
-            let csv_link = offer_download(state, request, "csv", &csv, public_url).await?;
+            let json_link = offer_download(state, request, "json", &json, public_url, now).await?;
+            let csv_link = offer_download(state, request, "csv", &csv, public_url, now).await?;
             message += &format!(
                 "Your data as JSON:\n{json_link}\n\nAs CSV:\n{csv_link}\n\nEach link works once and for {DOWNLOAD_DAYS} days.\n"
             );

@@ -35,7 +35,7 @@ fn verify_with(request_id: &str, code: &str) -> Request<Body> {
         .unwrap()
 }
 
-fn state_of(s: &Server) -> AppState {
+pub(crate) fn state_of(s: &Server) -> AppState {
     AppState {
         store: s.store.clone(),
         profile: Arc::new(Profile::builtin("data-broker").unwrap().unwrap()),
@@ -43,7 +43,7 @@ fn state_of(s: &Server) -> AppState {
     }
 }
 
-async fn deliver(s: &Server, sink: &SmtpSink) {
+pub(crate) async fn deliver(s: &Server, sink: &SmtpSink) {
     let settings = MailSettings { smtp_url: Some(sink.url()), from: "privacy@broker.test".into() };
     let done = try_deliver(&s.store, &settings, NOW.parse().unwrap()).await.unwrap();
     assert_eq!(done.failed, 0, "every notification reaches the sink");
@@ -61,7 +61,7 @@ async fn verified(s: &Server, sink: &SmtpSink, exercise: &str) -> String {
     id
 }
 
-async fn complete(s: &Server, token: &str) -> service::Outcome {
+pub(crate) async fn complete(s: &Server, token: &str) -> service::Outcome {
     let state = state_of(s);
     let request = state.store.rights_request_by_token(&service::token_digest(&state, token)).await.unwrap().unwrap();
     service::complete(&state, &request, "staff:test", "http://127.0.0.1:8080", |report, _| {

@@ -137,6 +137,7 @@ retention ({} days): {} records past it purged ({} values; {} persons held by no
     // The demo serves plain HTTP; console cookies keep `Secure` unless it listens on loopback only.
     let server = dataward_server::ServerConfig {
         secure_cookies: !args.listen.ip().is_loopback(),
+        public_url: format!("http://{}", args.listen),
         ..dataward_server::ServerConfig::default()
     };
     super::serve::serve_store(store, profile, args.listen, server).await

@@ -122,8 +122,7 @@ pub async fn run(global: &Global, cmd: RightsCommand) -> Result<()> {
         }
         RightsCommand::Verified { reference } => {
             let r = find(&state, &reference).await?;
-            let r = state.store.transition_rights_request(&r.id, Event::VerificationNotNeeded, actor, now).await?;
-            service::match_requester(&state, &r).await.map_err(app_error)?;
+            service::record_verification(&state, &r, actor).await.map_err(app_error)?;
             let r = find(&state, &reference).await?;
             println!(
                 "{}: in progress, due {}; match: {}",

@@ -12,7 +12,8 @@ use crate::config;
 pub async fn run(global: &Global, args: ServeArgs) -> Result<()> {
     let profile = config::load_profile(&global.profile)?;
     let store = config::open_store(global).await?;
-    let config = ServerConfig { secure_cookies: !args.insecure_cookies, ..ServerConfig::default() };
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
+    let config = ServerConfig { secure_cookies: !args.insecure_cookies, public_url, ..ServerConfig::default() };
     if args.insecure_cookies {
         tracing::warn!("console cookies are not Secure: use this only for plain-HTTP local runs");
     }
