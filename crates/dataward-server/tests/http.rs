@@ -25,10 +25,14 @@ mod browser;
 mod client_api;
 #[path = "http/console.rs"]
 mod console;
+#[path = "http/http_sink.rs"]
+mod http_sink;
 #[path = "http/rights_api.rs"]
 mod rights_api;
 #[path = "http/rights_console.rs"]
 mod rights_console;
+#[path = "http/rights_delivery.rs"]
+mod rights_delivery;
 #[path = "http/rights_portal.rs"]
 mod rights_portal;
 #[path = "http/smtp_sink.rs"]

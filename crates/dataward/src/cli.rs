@@ -269,12 +269,16 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Deliver what is due now by SMTP (`DATAWARD_SMTP_URL`).
+    /// Deliver what is due now: email by SMTP, text messages through the SMS gateway, client
+    /// webhooks; channels without a configuration wait.
     Deliver {
         #[arg(long, env = "DATAWARD_SMTP_URL")]
-        smtp_url: String,
+        smtp_url: Option<String>,
         #[arg(long, env = "DATAWARD_MAIL_FROM", default_value = "dataward <privacy@dataward.invalid>")]
         from: String,
+        /// The SMS provider's HTTP gateway (JSON `{to, text}`; token from `DATAWARD_SMS_TOKEN`).
+        #[arg(long, env = "DATAWARD_SMS_URL")]
+        sms_url: Option<String>,
     },
 }
 

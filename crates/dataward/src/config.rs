@@ -146,3 +146,21 @@ pub fn uk_date(now: Timestamp) -> Date {
         Err(_) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
     }
 }
+
+/// The outbox's delivery settings; empty values count as unset. The SMS gateway's token comes
+/// from `DATAWARD_SMS_TOKEN` only (never a flag, so it stays out of process listings).
+pub fn outbox_settings(
+    smtp_url: Option<String>,
+    from: String,
+    sms_url: Option<String>,
+) -> dataward_server::rights::outbox::OutboxSettings {
+    let set = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    dataward_server::rights::outbox::OutboxSettings {
+        smtp_url: set(smtp_url),
+        from,
+        sms: set(sms_url).map(|url| dataward_server::rights::outbox::SmsGateway {
+            url,
+            token: set(std::env::var("DATAWARD_SMS_TOKEN").ok()),
+        }),
+    }
+}

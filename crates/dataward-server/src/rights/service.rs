@@ -318,7 +318,9 @@ async fn offer_download(
     Ok(download_url(public_url, &token))
 }
 
-/// Art. 19 notices to every recipient of the persons' data; returns (notified, without address).
+/// Art. 19 notices to every recipient of the persons' data, by email and/or webhook as each
+/// client asked; returns (notified, without a notice address). A notice names the categories and
+/// the client's own request ids that received them, never a personal value.
 async fn notify_recipients(
     state: &AppState,
     request: &StoredRequest,
@@ -326,32 +328,59 @@ async fn notify_recipients(
     what: &str,
 ) -> Result<(Vec<String>, Vec<String>), AppError> {
     let mut notices = Vec::new();
+    let mut notified = Vec::new();
     let mut without = Vec::new();
+    let now = state.clock.now();
     for r in recipients {
-        let Some(address) = r.notify_email.clone() else {
+        if r.notify_email.is_none() && r.notify_webhook.is_none() {
             without.push(r.client.clone());
             continue;
-        };
-        notices.push(NewNotification {
-            request_id: Some(request.id.clone()),
-            recipient_kind: "client",
-            recipient_id: Some(r.client_id.clone()),
-            channel: "email",
-            address,
-            subject: format!("Data-protection notice {}: {what}", request.reference()),
-            body: format!(
-                "Under UK GDPR Article 19 we tell you that data we disclosed to {client} about one data subject \
-                 ({categories}) has been subject to {what} (our reference {reference}). Please apply the same to \
-                 your copy. Use your dataward client reference to identify the records; this notice carries no \
-                 personal data.\n",
-                client = r.client,
-                categories = r.categories.join(", "),
-                reference = request.reference(),
-            ),
-        });
+        }
+        notified.push(r.client.clone());
+        let subject = format!("Data-protection notice {}: {what}", request.reference());
+        if let Some(address) = r.notify_email.clone() {
+            notices.push(NewNotification {
+                request_id: Some(request.id.clone()),
+                recipient_kind: "client",
+                recipient_id: Some(r.client_id.clone()),
+                channel: "email",
+                address,
+                subject: subject.clone(),
+                body: format!(
+                    "Under UK GDPR Article 19 we tell you that data we disclosed to {client} about one data subject \
+                     ({categories}) has been subject to {what} (our reference {reference}). Please apply the same to \
+                     your copy. The data went out in answer to your requests {requests} (the x-request-id of each \
+                     response); this notice carries no personal data.\n",
+                    client = r.client,
+                    categories = r.categories.join(", "),
+                    reference = request.reference(),
+                    requests = r.request_ids.join(", "),
+                ),
+            });
+        }
+        if let Some(url) = r.notify_webhook.clone() {
+            let body = serde_json::json!({
+                "type": "dataward.article_19_notice",
+                "reference": request.reference(),
+                "action": what,
+                "client": r.client,
+                "categories": r.categories,
+                "your_request_ids": r.request_ids,
+                "sent_at": now.to_string(),
+            });
+            notices.push(NewNotification {
+                request_id: Some(request.id.clone()),
+                recipient_kind: "client",
+                recipient_id: Some(r.client_id.clone()),
+                channel: "webhook",
+                address: url,
+                subject,
+                body: body.to_string(),
+            });
+        }
     }
-    state.store.enqueue_notifications(&notices, state.clock.now()).await?;
-    Ok((recipients.iter().filter(|r| r.notify_email.is_some()).map(|r| r.client.clone()).collect(), without))
+    state.store.enqueue_notifications(&notices, now).await?;
+    Ok((notified, without))
 }
 
 async fn tell_requester(

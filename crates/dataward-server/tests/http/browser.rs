@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use dataward_core::staff::{Password, Role, StaffName};
-use dataward_server::rights::outbox::{MailSettings, outbox_loop};
+use dataward_server::rights::outbox::{OutboxSettings, outbox_loop};
 use dataward_server::{SystemClock, serve_with};
 use dataward_store::staff::NewStaff;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -174,7 +174,7 @@ async fn run_once(backend: Backend, driver_port: u16, chromium: &Path) {
     let server = tokio::spawn(serve_with(listener, state.clone(), config, async move {
         let _ = stopped.await;
     }));
-    let mail = MailSettings { smtp_url: Some(sink.url()), from: "privacy@broker.test".into() };
+    let mail = OutboxSettings { smtp_url: Some(sink.url()), from: "privacy@broker.test".into(), sms: None };
     let outbox = tokio::spawn(outbox_loop(state, mail));
     let profile = tempfile::tempdir().unwrap();
     let browser = open_browser(driver_port, chromium, profile.path()).await;

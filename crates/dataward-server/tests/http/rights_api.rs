@@ -4,7 +4,7 @@
 //! request on.
 
 use dataward_core::taxonomy::purposes;
-use dataward_server::rights::outbox::{MailSettings, try_deliver};
+use dataward_server::rights::outbox::{OutboxSettings, try_deliver};
 use dataward_server::rights::service;
 
 use super::client_api::{add_client, jane_query, loaded, post_json};
@@ -44,7 +44,7 @@ pub(crate) fn state_of(s: &Server) -> AppState {
 }
 
 pub(crate) async fn deliver(s: &Server, sink: &SmtpSink) {
-    let settings = MailSettings { smtp_url: Some(sink.url()), from: "privacy@broker.test".into() };
+    let settings = OutboxSettings { smtp_url: Some(sink.url()), from: "privacy@broker.test".into(), sms: None };
     let done = try_deliver(&s.store, &settings, NOW.parse().unwrap()).await.unwrap();
     assert_eq!(done.failed, 0, "every notification reaches the sink");
 }

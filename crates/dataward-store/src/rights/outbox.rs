@@ -18,7 +18,7 @@ pub struct NewNotification {
     /// `requester`, `client` or `partner`.
     pub recipient_kind: &'static str,
     pub recipient_id: Option<String>,
-    /// `email` or `webhook`.
+    /// `email`, `webhook` or `sms`.
     pub channel: &'static str,
     pub address: String,
     pub subject: String,
@@ -130,15 +130,32 @@ impl Store {
         Ok(ids)
     }
 
-    /// Pending notifications whose next attempt is due, oldest first, decoded for delivery.
-    pub async fn due_notifications(&self, now: Timestamp, limit: i64) -> Result<Vec<Notification>, StoreError> {
+    /// Pending notifications on `channels` whose next attempt is due, oldest first, decoded for
+    /// delivery. Channels the deployment cannot deliver yet are left waiting, not failed.
+    pub async fn due_notifications(
+        &self,
+        now: Timestamp,
+        limit: i64,
+        channels: &[&str],
+    ) -> Result<Vec<Notification>, StoreError> {
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Numbered placeholders on both engines: bare `?` would be bound from the first argument
+        // on, whatever `$1` took.
+        let list: Vec<String> = (2..2 + channels.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {COLUMNS} FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
-             ORDER BY next_attempt_at, id LIMIT $2"
+             AND channel IN ({}) ORDER BY next_attempt_at, id LIMIT {}",
+            list.join(", "),
+            limit.max(0)
         );
         let mut conn = self.pool.acquire().await?;
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now.to_string()).bind(limit).fetch_all(&mut *conn).await?;
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now.to_string());
+        for c in channels {
+            query = query.bind(*c);
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }

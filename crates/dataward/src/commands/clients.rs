@@ -78,6 +78,13 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
             let webhook = webhook.map(|w| check_webhook_url(&w).map_err(|e| anyhow!(e))).transpose()?;
             store.set_client_notify(&name, email.as_deref(), webhook.as_deref()).await?;
             println!("client {name}: notices to {}", notice_targets(email.as_deref(), webhook.as_deref()));
+            if webhook.is_some() {
+                let client = store.client_by_name(&name).await?;
+                let key = dataward_server::rights::outbox::webhook_signing_key(store.indexer(), &client.id);
+                println!(
+                    "webhook signing key (give it to the client): {key}\n  each POST carries x-dataward-signature: sha256=HMAC-SHA256(key, body) in hex"
+                );
+            }
         }
     }
     store.close().await;

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use dataward_core::rights::{
     Event, ExtensionGround, ExtensionReason, RefusalReason, Requester, RequesterForm, drp_view, sort_queue, urgency,
 };
-use dataward_server::rights::outbox::{MailSettings, try_deliver};
+use dataward_server::rights::outbox::try_deliver;
 use dataward_server::rights::{drp_api::parse_exercise, report_page::render_report, service};
 use dataward_server::state::{AppState, FixedClock};
 use dataward_store::rights::StoredRequest;
@@ -230,9 +230,9 @@ pub async fn outbox(global: &Global, cmd: OutboxCommand) -> Result<()> {
                 }
             }
         }
-        OutboxCommand::Deliver { smtp_url, from } => {
-            let done =
-                try_deliver(&state.store, &MailSettings { smtp_url: Some(smtp_url), from }, state.clock.now()).await?;
+        OutboxCommand::Deliver { smtp_url, from, sms_url } => {
+            let settings = config::outbox_settings(smtp_url, from, sms_url);
+            let done = try_deliver(&state.store, &settings, state.clock.now()).await?;
             println!("sent {}, failed {}", done.sent, done.failed);
         }
     }

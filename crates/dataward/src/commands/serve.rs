@@ -30,12 +30,13 @@ pub async fn serve_store(
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let state = AppState { store: store.clone(), profile, clock: Arc::new(SystemClock) };
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().as_str(), "dataward serving");
-    // Codes and rights notices leave through the outbox, delivered by SMTP when configured.
-    let mail = dataward_server::rights::outbox::MailSettings {
-        smtp_url: std::env::var("DATAWARD_SMTP_URL").ok().filter(|u| !u.is_empty()),
-        from: std::env::var("DATAWARD_MAIL_FROM")
-            .unwrap_or_else(|_| dataward_server::rights::outbox::MailSettings::default().from),
-    };
+    // Codes and rights notices leave through the outbox (SMTP, the SMS gateway, client webhooks).
+    let mail = crate::config::outbox_settings(
+        std::env::var("DATAWARD_SMTP_URL").ok(),
+        std::env::var("DATAWARD_MAIL_FROM")
+            .unwrap_or_else(|_| dataward_server::rights::outbox::OutboxSettings::default().from),
+        std::env::var("DATAWARD_SMS_URL").ok(),
+    );
     let outbox = tokio::spawn(dataward_server::rights::outbox::outbox_loop(state.clone(), mail));
     dataward_server::serve_with(listener, state, config, shutdown_signal()).await?;
     outbox.abort();
