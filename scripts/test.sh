@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: formatting, clippy with warnings denied, and every test on both backends.
-# Starts a throwaway PostgreSQL cluster on 127.0.0.1 unless DATAWARD_TEST_POSTGRES_URL is set.
+# Starts a throwaway PostgreSQL cluster on 127.0.0.1 unless DATAWARD_TEST_POSTGRES_URL is set, and
+# installs Chromium and chromedriver for the browser test when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ if [ -z "${DATAWARD_TEST_POSTGRES_URL:-}" ]; then
   trap 'scripts/postgres.sh stop' EXIT
 fi
 echo "PostgreSQL for tests: $DATAWARD_TEST_POSTGRES_URL"
+# Headless Chromium and chromedriver for the browser end-to-end test (apt-get when missing).
+scripts/browser.sh
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
