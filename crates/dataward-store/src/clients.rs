@@ -154,16 +154,19 @@ impl Store {
         name: &str,
         email: Option<&str>,
         webhook: Option<&str>,
+        now: Timestamp,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE clients SET notify_email = $1, notify_webhook = $2 WHERE name = $3")
+        let client = self.client_by_name(name).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE clients SET notify_email = $1, notify_webhook = $2 WHERE id = $3")
             .bind(email)
             .bind(webhook)
-            .bind(name)
-            .execute(&self.pool)
+            .bind(&client.id)
+            .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { what: "client", name: name.to_string() });
-        }
+        let detail = serde_json::json!({ "email": email.is_some(), "webhook": webhook.is_some() });
+        crate::audit::record(&mut tx, Actor::Cli, "client_notify", &client.id, detail, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

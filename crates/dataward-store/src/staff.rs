@@ -117,7 +117,9 @@ async fn hash_password(password: &Password) -> Result<String, StoreError> {
 }
 
 impl Store {
-    /// Adds a staff member with an Argon2id hash of their password.
+    /// Adds a staff member with an Argon2id hash of their password. Staff changes are made at the
+    /// command line and audited as the operator's (`staff_add`, `staff_password`, `staff_totp`,
+    /// `staff_disable`), naming the account id only.
     pub async fn add_staff(&self, new: &NewStaff, now: Timestamp) -> Result<StaffMember, StoreError> {
         let hash = hash_password(&new.password).await?;
         let member = StaffMember {
@@ -129,6 +131,7 @@ impl Store {
             disabled_at: None,
             lockout: Lockout::default(),
         };
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO staff (id, name, role, password_hash, failed_logins, created_at)
              VALUES ($1, $2, $3, $4, 0, $5)",
@@ -138,9 +141,12 @@ impl Store {
         .bind(member.role.as_str())
         .bind(&hash)
         .bind(&member.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "staff member", &member.name))?;
+        let detail = serde_json::json!({ "role": member.role.as_str() });
+        crate::audit::record(&mut tx, Actor::Cli, "staff_add", &member.id, detail, now).await?;
+        tx.commit().await?;
         Ok(member)
     }
 
@@ -171,7 +177,7 @@ impl Store {
     }
 
     /// Replaces a staff member's password, clears any lock, and ends their sessions.
-    pub async fn set_staff_password(&self, name: &str, password: &Password) -> Result<(), StoreError> {
+    pub async fn set_staff_password(&self, name: &str, password: &Password, now: Timestamp) -> Result<(), StoreError> {
         let member = self.staff_by_name(name).await?;
         let hash = hash_password(password).await?;
         let mut tx = self.pool.begin().await?;
@@ -181,6 +187,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(&member.id).execute(&mut *tx).await?;
+        crate::audit::record(&mut tx, Actor::Cli, "staff_password", &member.id, serde_json::json!({}), now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -195,19 +202,29 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(&member.id).execute(&mut *tx).await?;
+        crate::audit::record(&mut tx, Actor::Cli, "staff_disable", &member.id, serde_json::json!({}), now).await?;
         tx.commit().await?;
         self.staff_by_name(name).await
     }
 
     /// Turns TOTP on (or replaces its secret) for a staff member. Stored as base32 text; see the
     /// architecture notes on encryption at rest.
-    pub async fn set_staff_totp(&self, name: &str, secret: Option<&TotpSecret>) -> Result<(), StoreError> {
+    pub async fn set_staff_totp(
+        &self,
+        name: &str,
+        secret: Option<&TotpSecret>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let member = self.staff_by_name(name).await?;
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE staff SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
             .bind(secret.map(TotpSecret::to_base32))
             .bind(&member.id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        let detail = serde_json::json!({ "totp": secret.is_some() });
+        crate::audit::record(&mut tx, Actor::Cli, "staff_totp", &member.id, detail, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

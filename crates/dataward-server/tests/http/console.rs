@@ -295,7 +295,7 @@ async fn with_totp_on_the_code_is_required_and_a_code_works_once() {
     for backend in backends() {
         let c = console(backend).await;
         let secret = TotpSecret::from_bytes([3; 20]);
-        c.store.set_staff_totp("dpo", Some(&secret)).await.unwrap();
+        c.store.set_staff_totp("dpo", Some(&secret), NOW.parse().unwrap()).await.unwrap();
         assert_eq!(try_login(&c.app, "dpo", PASSWORD, "", "").await.status, StatusCode::UNAUTHORIZED);
         let code = secret.code_at(NOW.parse().unwrap());
         assert_eq!(try_login(&c.app, "dpo", PASSWORD, &code, "").await.status, StatusCode::SEE_OTHER);

@@ -136,7 +136,7 @@ async fn an_erasure_removes_the_person_tells_every_recipient_and_a_resent_file_d
         let s = loaded(backend).await;
         let sink = SmtpSink::start().await;
         let key = add_client(&s.store, "collector", &[purposes::DEBT_RECOVERY]).await;
-        s.store.set_client_notify("collector", Some("dpo@collector.test"), None).await.unwrap();
+        s.store.set_client_notify("collector", Some("dpo@collector.test"), None, NOW.parse().unwrap()).await.unwrap();
         let traced = call(&s.app, post_json("/v1/client/trace", &key, jane_query("debt_recovery"))).await.json();
         assert_eq!(traced["band"], "link");
 

@@ -43,7 +43,10 @@ async fn a_code_goes_by_sms_through_the_gateway_and_an_erasure_notice_reaches_th
         let s = loaded(backend).await;
         let (smtp, gateway, hooks) = (SmtpSink::start().await, HttpSink::start().await, HttpSink::start().await);
         let key = add_client(&s.store, "collector", &[purposes::DEBT_RECOVERY]).await;
-        s.store.set_client_notify("collector", None, Some(&hooks.url("/dp/notices"))).await.unwrap();
+        s.store
+            .set_client_notify("collector", None, Some(&hooks.url("/dp/notices")), NOW.parse().unwrap())
+            .await
+            .unwrap();
         let traced = call(&s.app, post_json("/v1/client/trace", &key, jane_query("debt_recovery"))).await;
         assert_eq!(traced.json()["band"], "link");
         let trace_id = traced.header("x-request-id").to_string();

@@ -101,7 +101,7 @@ async fn with_totp_on_a_login_needs_a_current_code_and_each_code_works_once() {
         let t = fresh_store(backend).await;
         add(&t.store, "dora", Role::Dpo).await;
         let secret = TotpSecret::from_bytes([9; 20]);
-        t.store.set_staff_totp("dora", Some(&secret)).await.unwrap();
+        t.store.set_staff_totp("dora", Some(&secret), now()).await.unwrap();
         assert!(t.store.staff_by_name("dora").await.unwrap().totp_enabled);
         assert_eq!(refused(login(&t.store, "dora", PASSWORD, None, now()).await), LoginRefusal::WrongCode);
         assert_eq!(refused(login(&t.store, "dora", PASSWORD, Some("000000"), now()).await), LoginRefusal::WrongCode);
@@ -111,8 +111,22 @@ async fn with_totp_on_a_login_needs_a_current_code_and_each_code_works_once() {
         let next_step = now() + SignedDuration::from_secs(30);
         let next = secret.code_at(next_step);
         assert!(matches!(login(&t.store, "dora", PASSWORD, Some(&next), next_step).await, LoginOutcome::Accepted(_)));
-        t.store.set_staff_totp("dora", None).await.unwrap();
+        t.store.set_staff_totp("dora", None, now()).await.unwrap();
         assert!(matches!(login(&t.store, "dora", PASSWORD, None, now()).await, LoginOutcome::Accepted(_)));
+        // Account changes are configuration changes: in the audit log, by id, without the secret.
+        let dora = t.store.staff_by_name("dora").await.unwrap().id;
+        let changes: Vec<(String, String)> = t
+            .store
+            .audit_entries()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.target == dora && !e.action.starts_with("staff_login"))
+            .map(|e| (e.action, e.detail))
+            .collect();
+        let actions: Vec<&str> = changes.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(actions, ["staff_add", "staff_totp", "staff_totp"], "{backend:?}");
+        assert!(changes.iter().all(|(_, d)| !d.contains(&secret.to_base32())));
     }
 }
 
@@ -158,7 +172,7 @@ async fn a_session_never_outlives_eight_hours_and_ends_when_its_member_is_disabl
             assert_eq!(live, at < now() + SignedDuration::from_hours(8), "{at}");
         }
         let other = t.store.open_staff_session(&fay.id, now()).await.unwrap();
-        t.store.set_staff_password("fay", &Password::parse("another long password").unwrap()).await.unwrap();
+        t.store.set_staff_password("fay", &Password::parse("another long password").unwrap(), now()).await.unwrap();
         assert!(t.store.staff_session(other.reveal(), now()).await.unwrap().is_none());
         assert!(matches!(
             login(&t.store, "fay", "another long password", None, now()).await,

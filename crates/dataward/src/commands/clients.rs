@@ -76,7 +76,7 @@ pub async fn run(global: &Global, cmd: ClientCommand) -> Result<()> {
                 })
                 .transpose()?;
             let webhook = webhook.map(|w| check_webhook_url(&w).map_err(|e| anyhow!(e))).transpose()?;
-            store.set_client_notify(&name, email.as_deref(), webhook.as_deref()).await?;
+            store.set_client_notify(&name, email.as_deref(), webhook.as_deref(), config::now()?).await?;
             println!("client {name}: notices to {}", notice_targets(email.as_deref(), webhook.as_deref()));
             if webhook.is_some() {
                 let client = store.client_by_name(&name).await?;

@@ -47,11 +47,11 @@ pub async fn run(global: &Global, cmd: StaffCommand) -> Result<()> {
         }
         StaffCommand::Password { name } => {
             let password = read_password()?;
-            store.set_staff_password(&name, &password).await?;
+            store.set_staff_password(&name, &password, config::now()?).await?;
             println!("password of {name} changed; their sessions have ended");
         }
         StaffCommand::Totp { name, off: true } => {
-            store.set_staff_totp(&name, None).await?;
+            store.set_staff_totp(&name, None, config::now()?).await?;
             println!("two-factor sign-in is off for {name}");
         }
         StaffCommand::Totp { name, off: false } => {
@@ -60,7 +60,7 @@ pub async fn run(global: &Global, cmd: StaffCommand) -> Result<()> {
             let secret = TotpSecret::from_bytes(bytes);
             let member = store.staff_by_name(&name).await?;
             let uri = secret.otpauth_uri(&member.name)?;
-            store.set_staff_totp(&member.name, Some(&secret)).await?;
+            store.set_staff_totp(&member.name, Some(&secret), config::now()?).await?;
             println!("two-factor sign-in is on for {}; add this to their authenticator app (shown once):", member.name);
             println!("{uri}");
             println!("secret (to type in by hand): {}", secret.to_base32());
