@@ -1,16 +1,21 @@
 //! Requests received by post or phone, entered by the DPO: `GET /console/rights/new` (the form)
 //! and `POST /console/rights/new`, which records the request through `service::submit` with the
-//! channel given (no code is sent: the DPO decides how identity is checked) and redirects to it.
+//! channel given (no code is sent: the DPO decides how identity is checked) and shows, once, the
+//! status address to give the requester (it is stored only as a digest, so it cannot be shown
+//! again).
 
-use axum::Form;
+use std::sync::Arc;
+
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
 use minijinja::context;
 use minijinja::value::Serde;
 
 use super::page::page;
 use super::session::StaffSession;
+use crate::config::ServerConfig;
 use crate::error::AppError;
 use crate::rights::form::{KIND_CHOICES, RequestForm, correctable_fields};
 use crate::rights::service;
@@ -39,6 +44,7 @@ pub async fn show_form(session: StaffSession) -> Result<Response, AppError> {
 /// `POST /console/rights/new`.
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(config): Extension<Arc<ServerConfig>>,
     session: StaffSession,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
@@ -56,5 +62,11 @@ pub async fn submit(
     };
     let actor = format!("staff:{}", session.staff.name);
     let submitted = service::submit(&state, kind, &requester, &form.channel, &actor).await?;
-    Ok(Redirect::to(&format!("/console/rights/{}?done=created", submitted.request.reference())).into_response())
+    let status_url = format!("{}/rights/status/{}", config.public_url.trim_end_matches('/'), submitted.status_token);
+    let html = page(
+        &session,
+        "console/rights_created.html",
+        context! { reference => submitted.request.reference(), status_url => status_url },
+    )?;
+    Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], html).into_response())
 }

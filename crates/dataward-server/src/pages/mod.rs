@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("console/rights_queue.html", include_str!("../../templates/console/rights_queue.html")),
     ("console/rights_request.html", include_str!("../../templates/console/rights_request.html")),
     ("console/rights_new.html", include_str!("../../templates/console/rights_new.html")),
+    ("console/rights_created.html", include_str!("../../templates/console/rights_created.html")),
     ("console/breaches.html", include_str!("../../templates/console/breaches.html")),
     ("rights/report_body.html", include_str!("../../templates/rights/report_body.html")),
     ("rights/portal/layout.html", include_str!("../../templates/rights/portal/layout.html")),
