@@ -75,6 +75,36 @@ async fn the_raw_database_holds_no_email_phone_or_surname_in_clear_after_ingest(
         assert!(values.iter().any(|v| v.value == "Whitfield"), "{backend:?}");
         let batch = &t.store.batches(None).await.unwrap()[0].id;
         assert!(t.store.quarantined_raw(batch, 3).await.unwrap().unwrap().contains("Whitfield"));
+        // A rights request from Jane, its prepared download and the code mailed to her: sealed too.
+        use dataward_core::rights::{RequestKind, Requester, RequesterForm};
+        let requester = Requester::from_form(&RequesterForm {
+            first_name: "Jane".into(),
+            surname: "Whitfield".into(),
+            email: Some("jane.whitfield@example.com".into()),
+            phone: Some("07700 900461".into()),
+            ..RequesterForm::default()
+        })
+        .unwrap();
+        let new = dataward_store::rights::NewRightsRequest {
+            kind: RequestKind::Access,
+            channel: "portal",
+            requester: &requester,
+            status_token: [7; 32],
+            period: dataward_core::profile::ResponsePeriod::CalendarMonth,
+        };
+        let request = t.store.create_rights_request(&new, "portal", now()).await.unwrap();
+        let report = format!("{values:?}");
+        t.store.create_download(&request.id, &[8; 32], "json", &report, now()).await.unwrap();
+        let mail = dataward_store::rights::NewNotification {
+            request_id: Some(request.id.clone()),
+            recipient_kind: "requester",
+            recipient_id: None,
+            channel: "email",
+            address: "jane.whitfield@example.com".into(),
+            subject: "Your verification code".into(),
+            body: "Dear Jane Whitfield, your code is 123456".into(),
+        };
+        t.store.enqueue_notifications(&[mail], now()).await.unwrap();
         // ...but nowhere in the raw database in clear.
         let raw = raw_database(&t.store, &t.url).await;
         assert!(raw.len() > 10_000, "{backend:?}: the raw database was read");
