@@ -27,7 +27,7 @@ use dataward_core::taxonomy::{Category, Purpose, categories};
 use dataward_store::Store;
 use dataward_store::clients::Client;
 use dataward_store::linkage::PersonMatch;
-use dataward_store::release::{Candidate, DecisionRecord, Disclosure, RequestRecord};
+use dataward_store::release::{Candidate, DecisionRecord, Disclosure, RequestRecord, SubjectFacts};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -199,9 +199,9 @@ async fn decide_all(
 ) -> Result<Vec<(usize, Decided)>, AppError> {
     let digests = screening_digests(store.indexer(), candidates);
     let wanted: Vec<Digest> = digests.iter().flatten().copied().collect();
-    let facts = store.screening_facts(&wanted).await?;
-    // Restriction, objection and consent withdrawal as completed rights requests left them.
-    let flags = store.subject_flags(person).await?;
+    // Register and suppression facts, and restriction, objection and consent withdrawal as
+    // completed rights requests left them: one statement.
+    let SubjectFacts { screening: facts, flags } = store.subject_facts(person, &wanted).await?;
     let subject = SubjectState {
         suppressed: facts.suppressed.iter().any(|(_, _, scope)| *scope == Scope::All),
         ..dataward_core::rights::flags::subject_state(&flags)

@@ -97,7 +97,10 @@ impl Store {
             Backend::Postgres => 16,
         });
         let options = if backend == Backend::Sqlite {
-            options.after_connect(|conn, _| {
+            // An embedded connection cannot be cut off by a network or a server restart, so
+            // the pool need not ping it before every use (a round trip to its worker thread on
+            // every acquire, that is on nearly every statement of a client request).
+            options.test_before_acquire(false).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;

@@ -20,6 +20,9 @@ pub(crate) struct HeldPerson {
 
 /// The persons holding a record under one of `block_keys`, skipping keys whose block has more
 /// than `max_block` records (a block that large says little: "everyone born in 1980").
+///
+/// One statement per chunk of keys: the sizes of the blocks are counted in a subquery (through
+/// the primary key, which starts with `block_key`) and only the small blocks' persons returned.
 pub(crate) async fn candidate_persons(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -29,27 +32,13 @@ pub(crate) async fn candidate_persons(
     let mut keys: Vec<i64> = block_keys.to_vec();
     keys.sort_unstable();
     keys.dedup();
-    let mut small = Vec::with_capacity(keys.len());
-    for chunk in keys.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT block_key, COUNT(*) AS n FROM blocking_keys WHERE block_key IN ({}) GROUP BY block_key",
-            placeholder_list(backend, 1, chunk.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for k in chunk {
-            query = query.bind(*k);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let n: i64 = row.try_get("n")?;
-            if n as usize <= max_block {
-                small.push(row.try_get::<i64, _>("block_key")?);
-            }
-        }
-    }
     let mut persons = BTreeSet::new();
-    for chunk in small.chunks(CHUNK) {
+    for chunk in keys.chunks(CHUNK) {
+        // `max_block` is a number from the blocker, never input: safe to write into the SQL.
         let sql = format!(
-            "SELECT DISTINCT person_id FROM blocking_keys WHERE block_key IN ({})",
+            "SELECT DISTINCT person_id FROM blocking_keys WHERE block_key IN (
+                 SELECT block_key FROM blocking_keys WHERE block_key IN ({})
+                 GROUP BY block_key HAVING COUNT(*) <= {max_block})",
             placeholder_list(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -69,11 +58,38 @@ pub(crate) async fn held_persons(
     store: &Store,
     person_ids: &[String],
 ) -> Result<Vec<HeldPerson>, StoreError> {
+    held_persons_of(conn, store, person_ids, false).await
+}
+
+/// Like [`held_persons`], but only records of active partners (a withdrawn partner's records
+/// neither make nor shape a client's match); a person left with no such record is not returned.
+pub(crate) async fn releasable_held_persons(
+    conn: &mut AnyConnection,
+    store: &Store,
+    person_ids: &[String],
+) -> Result<Vec<HeldPerson>, StoreError> {
+    held_persons_of(conn, store, person_ids, true).await
+}
+
+async fn held_persons_of(
+    conn: &mut AnyConnection,
+    store: &Store,
+    person_ids: &[String],
+    active_partners_only: bool,
+) -> Result<Vec<HeldPerson>, StoreError> {
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
+    let (join, filter) = if active_partners_only {
+        (
+            "JOIN source_records s ON s.id = m.source_record_id JOIN partners p ON p.id = s.partner_id",
+            "p.status = 'active' AND",
+        )
+    } else {
+        ("", "")
+    };
     for chunk in person_ids.chunks(CHUNK) {
         let sql = format!(
-            "SELECT m.source_record_id, m.person_id, m.form, k.wrapped FROM match_records m
-             LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id WHERE m.person_id IN ({})",
+            "SELECT m.source_record_id, m.person_id, m.form, k.wrapped FROM match_records m {join}
+             LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id WHERE {filter} m.person_id IN ({})",
             placeholder_list(store.backend, 1, chunk.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -107,29 +123,4 @@ pub(crate) fn decode_form(
     let key = store.record_key(record, wrapped)?;
     let text = crate::codec::decode(key.as_ref(), record, form)?;
     MatchRecord::from_stored(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// The records among `person_ids`' whose partner is not active (withdrawn): client queries do
-/// not match on them, so a person held only through a withdrawn partner is not found.
-pub(crate) async fn inactive_records(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    person_ids: &[String],
-) -> Result<BTreeSet<String>, StoreError> {
-    let mut out = BTreeSet::new();
-    for chunk in person_ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT s.id FROM source_records s JOIN partners p ON p.id = s.partner_id
-             WHERE p.status <> 'active' AND s.person_id IN ({})",
-            placeholder_list(backend, 1, chunk.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for p in chunk {
-            query = query.bind(p.clone());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            out.insert(row.try_get::<String, _>("id")?);
-        }
-    }
-    Ok(out)
 }

@@ -8,7 +8,7 @@ use dataward_core::profile::LinkageThresholds;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::candidates::{candidate_persons, held_persons, inactive_records};
+use super::candidates::{candidate_persons, held_persons, releasable_held_persons};
 use super::model::ensure_on;
 use crate::{Store, StoreError};
 
@@ -77,16 +77,10 @@ impl Store {
         let blocker = Blocker::default();
         let keys: Vec<i64> = blocker.keys(query).into_iter().map(|k| self.indexer.block_key(k)).collect();
         let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
-        let mut held = held_persons(&mut conn, self, &persons).await?;
-        if scope == MatchScope::Releasable {
-            let inactive = inactive_records(&mut conn, self.backend, &persons).await?;
-            if !inactive.is_empty() {
-                for h in &mut held {
-                    h.records.retain(|(record, _)| !inactive.contains(record));
-                }
-                held.retain(|h| !h.records.is_empty());
-            }
-        }
+        let held = match scope {
+            MatchScope::AllHeld => held_persons(&mut conn, self, &persons).await?,
+            MatchScope::Releasable => releasable_held_persons(&mut conn, self, &persons).await?,
+        };
         drop(conn);
         let ids: HashMap<PersonId, &str> =
             held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();

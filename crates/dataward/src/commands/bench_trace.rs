@@ -423,6 +423,7 @@ async fn stages(
         return Ok(());
     }
     let mut matching = Vec::new();
+    let mut releasable = Vec::new();
     let mut values = Vec::new();
     let mut whole = Vec::new();
     let mut model = Vec::new();
@@ -450,6 +451,9 @@ async fn stages(
         let found = store.match_person(&subject.match_record(), &profile.linkage, now).await?;
         matching.push(t.elapsed());
         compared += found.compared;
+        let t = Instant::now();
+        store.match_releasable_person(&subject.match_record(), &profile.linkage, now).await?;
+        releasable.push(t.elapsed());
         if let Some(person) = &found.person_id {
             let t = Instant::now();
             store.release_candidates(person).await?;
@@ -485,6 +489,7 @@ async fn stages(
     println!("\nstages, in-process, one at a time ({} subjects):", whole.len());
     summary("active linkage model load (part of match)", model);
     summary("match_person", matching);
+    summary("match_releasable_person (as trace)", releasable);
     summary("release_candidates (linked only)", values);
     summary("record_release, one empty request (commit)", commit);
     summary("release::trace (all steps + record_release)", whole);
