@@ -10,7 +10,7 @@ use dataward_core::linkage::{MatchRecord, Model, linked_parts};
 use dataward_core::profile::LinkageThresholds;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use crate::linkage::apply::{PERSON_SCOPED_BY_RECORD, delete_persons, event_row, insert_events, move_records};
+use crate::linkage::apply::{delete_persons, delete_record_rows, event_row, insert_events, move_records};
 use crate::linkage::candidates::held_persons;
 use crate::sql::placeholder_list;
 use crate::store::new_id;
@@ -38,17 +38,8 @@ pub(crate) async fn remove_records(
     records: &[(String, String)],
 ) -> Result<u64, StoreError> {
     let backend = removal.backend;
-    for chunk in records.chunks(CHUNK) {
-        let list = placeholder_list(backend, 1, chunk.len());
-        // Every table keyed by source record (rights flags included), the records themselves last.
-        for (table, column) in PERSON_SCOPED_BY_RECORD.iter().rev() {
-            let mut q = sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} IN ({list})")));
-            for (record, _) in chunk {
-                q = q.bind(record.clone());
-            }
-            q.execute(&mut *conn).await?;
-        }
-    }
+    let ids: Vec<String> = records.iter().map(|(record, _)| record.clone()).collect();
+    delete_record_rows(conn, backend, &ids).await?;
     let persons: Vec<String> = records.iter().map(|(_, p)| p.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let mut events = Vec::new();
     for (record, person) in records {

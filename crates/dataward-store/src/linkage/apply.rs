@@ -24,6 +24,26 @@ pub(crate) const PERSON_SCOPED_BY_RECORD: &[(&str, &str)] = &[
     ("record_keys", "source_record_id"),
 ];
 
+/// Deletes `records` from every table of [`PERSON_SCOPED_BY_RECORD`], children before the
+/// records themselves (their data keys included, which is what makes copies unreadable).
+pub(crate) async fn delete_record_rows(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    records: &[String],
+) -> Result<(), StoreError> {
+    for chunk in records.chunks(1_000) {
+        let list = placeholder_list(backend, 1, chunk.len());
+        for (table, column) in PERSON_SCOPED_BY_RECORD.iter().rev() {
+            let mut q = sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} IN ({list})")));
+            for record in chunk {
+                q = q.bind(record.as_str());
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Moves records to other persons: `(record, from, to)`.
 ///
 /// Values keep their bytes: they are sealed under their record's key, which moves with the

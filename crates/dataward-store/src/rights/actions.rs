@@ -10,10 +10,9 @@ use dataward_core::rights::flags::{Flag, FlagChange};
 use dataward_core::screening::subject_digests;
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, Row};
 
-use crate::linkage::apply::PERSON_SCOPED_BY_RECORD;
-use crate::sql::placeholder_list;
+use crate::linkage::apply::delete_record_rows;
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -179,24 +178,10 @@ impl Store {
             }
             let records = records_of(&mut tx, person).await?;
             summary.records += records.len();
-            for chunk in records.chunks(1_000) {
-                // Every table that follows a record's person, children before the record.
-                for (table, column) in PERSON_SCOPED_BY_RECORD.iter().rev() {
-                    let sql = format!(
-                        "DELETE FROM {table} WHERE {column} IN ({})",
-                        placeholder_list(self.backend, 1, chunk.len())
-                    );
-                    let mut q = sqlx::query(AssertSqlSafe(sql));
-                    for r in chunk {
-                        q = q.bind(r.clone());
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-            }
+            // Every table that follows a record (its data key included), children first.
+            delete_record_rows(&mut tx, self.backend, &records).await?;
             sqlx::query("DELETE FROM persons WHERE id = $1").bind(person).execute(&mut *tx).await?;
         }
-        // The record list above already removed the keys; this catches any key left behind.
-        self.destroy_person_keys_in(&mut tx, person_ids).await?;
         summary.partners = partners.into_iter().collect();
         let detail = serde_json::json!({
             "persons": person_ids, "records": summary.records, "values": summary.values,

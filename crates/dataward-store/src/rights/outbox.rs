@@ -143,11 +143,10 @@ impl Store {
         }
         // Numbered placeholders on both engines: bare `?` would be bound from the first argument
         // on, whatever `$1` took.
-        let list: Vec<String> = (2..2 + channels.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {COLUMNS} FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
              AND channel IN ({}) ORDER BY next_attempt_at, id LIMIT {}",
-            list.join(", "),
+            crate::sql::placeholders(2, channels.len()),
             limit.max(0)
         );
         let mut conn = self.pool.acquire().await?;
