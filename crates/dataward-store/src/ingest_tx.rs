@@ -33,7 +33,7 @@ use crate::linkage::apply::{
     review_row,
 };
 use crate::linkage::assign::assign;
-use crate::linkage::candidates::{candidate_persons, held_persons};
+use crate::linkage::candidates::{candidate_persons, held_persons, probe_block_keys};
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
 use crate::sql::{Val, insert_rows, placeholder_list};
@@ -202,7 +202,7 @@ impl IngestTx {
         let matchable: Vec<MatchRecord> = records.iter().map(|(_, r)| MatchRecord::from_clean(r)).collect();
         let block_keys: Vec<Vec<i64>> =
             matchable.iter().map(|m| blocker.keys(m).into_iter().map(|k| indexer.block_key(k)).collect()).collect();
-        let all_keys: Vec<i64> = block_keys.iter().flatten().copied().collect();
+        let all_keys: Vec<i64> = matchable.iter().flat_map(|m| probe_block_keys(&self.store, &blocker, m)).collect();
         let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
         let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);

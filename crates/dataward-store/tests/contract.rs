@@ -589,6 +589,44 @@ async fn matching_forms_and_blocking_keys_hold_no_clear_identifier_and_the_model
 }
 
 #[tokio::test]
+async fn records_stored_under_the_old_full_name_key_are_still_found_by_name() {
+    use dataward_core::linkage::{MatchRecord, RecordParts, legacy_full_name_key};
+    use dataward_core::profile::LinkageThresholds;
+    use dataward_store::linkage::MatchScope;
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "a").await;
+        load(&t.store, &p, IngestMode::Append, vec![pending(2, jane("a1"))]).await;
+        // As a store written before the full-name rule took the year of birth: the record's only
+        // blocking key is the old full-name key.
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        let (record, person): (String, String) =
+            sqlx::query_as("SELECT id, person_id FROM source_records").fetch_one(&pool).await.unwrap();
+        sqlx::query("DELETE FROM blocking_keys").execute(&pool).await.unwrap();
+        let legacy = legacy_full_name_key(&MatchRecord::from_clean(&jane("a1"))).unwrap();
+        sqlx::query("INSERT INTO blocking_keys (block_key, source_record_id, person_id) VALUES ($1, $2, $3)")
+            .bind(t.store.indexer().block_key(legacy))
+            .bind(&record)
+            .bind(&person)
+            .execute(&pool)
+            .await
+            .unwrap();
+        // A query with the name alone probes no other key that record is under.
+        let query = MatchRecord::from_parts(&RecordParts {
+            first_name: Some("Jane"),
+            surname: Some("Whitfield"),
+            ..RecordParts::default()
+        });
+        let thresholds = LinkageThresholds { link: 0.999, possible: 0.9 };
+        let found = t.store.match_person_in(&query, &thresholds, Timestamp::now(), MatchScope::AllHeld).await.unwrap();
+        assert_eq!(found.compared, 1, "{backend:?}: the record is a candidate through the old key");
+        sqlx::query("DELETE FROM blocking_keys").execute(&pool).await.unwrap();
+        let found = t.store.match_person_in(&query, &thresholds, Timestamp::now(), MatchScope::AllHeld).await.unwrap();
+        assert_eq!(found.compared, 0, "{backend:?}: without any key the record is not a candidate");
+    }
+}
+
+#[tokio::test]
 async fn possible_matches_go_to_review_and_linking_one_merges_the_persons() {
     use dataward_store::linkage::reviews::ReviewDecision;
     for backend in backends() {

@@ -755,6 +755,10 @@ pub struct BenchLinkageArgs {
     /// queries per second, bands, precision and recall, and end-to-end time.
     #[arg(long, requires = "generated")]
     pub queries: Option<usize>,
+    /// With --queries: answer them on this many threads (default: every core; the base is
+    /// shared read-only, as a server's request handlers would share it).
+    #[arg(long, requires = "queries")]
+    pub query_threads: Option<usize>,
     /// With --generated: write the base (base.csv) and the queries (queries.csv), as cleaned
     /// records with their truth, into this directory (for scripts/splink_generated.py).
     #[arg(long, requires = "generated")]

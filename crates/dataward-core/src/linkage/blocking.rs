@@ -7,6 +7,12 @@
 //! than [`Blocker::max_block`] is skipped: a key that common (a frequent name with a frequent
 //! birthday) is too weak to be worth its quadratic cost, and other rules still cover its records.
 //!
+//! A record is *indexed* under some keys and *probes* with others. For most rules the two are
+//! the same; [`BlockingRule::FullName`] differs so that its blocks stay small as the base grows
+//! (see there). Every rule is built so that a pair is found from either side: `probe(a)` meets
+//! `index(b)` exactly when `probe(b)` meets `index(a)`, so incremental linking (a new record
+//! probing the records already indexed) finds every pair a batch pass would.
+//!
 //! Keys are 64-bit hashes of the rule and its values, so an index holds no value in clear.
 
 use std::borrow::Borrow;
@@ -74,7 +80,14 @@ pub enum BlockingRule {
     Dob,
     /// Exact date of birth and the initial of either name.
     DobNameInitial,
-    /// First name and surname, joined up, exactly (in either order).
+    /// First name and surname, joined up, exactly (in either order), and the year of birth.
+    ///
+    /// A full name alone makes blocks that grow with the base ("John Smith" has dozens of
+    /// records at a million persons, and a block over the limit is skipped altogether), so
+    /// records with a date of birth meet by name and year; a mistyped year is caught by the
+    /// name-and-birthday rule. A record *without* a date of birth still meets every record of
+    /// its name: it is indexed under a "no date" key that records with a date probe, and probes
+    /// an "any date" key that records with a date are indexed under.
     FullName,
     /// Either name, the other's initial, and year and month of birth (catches a mistyped day).
     NameBirthMonth,
@@ -146,8 +159,17 @@ impl BlockingRule {
         }
     }
 
-    /// Appends the record's keys under this rule (none when a needed value is missing).
+    /// Appends the keys the record is indexed under (none when a needed value is missing).
     pub fn keys(self, r: &MatchRecord, out: &mut Vec<u64>) {
+        self.keys_for(r, KeySide::Index, out);
+    }
+
+    /// Appends the keys the record looks up to find its candidates.
+    pub fn probe_keys(self, r: &MatchRecord, out: &mut Vec<u64>) {
+        self.keys_for(r, KeySide::Probe, out);
+    }
+
+    fn keys_for(self, r: &MatchRecord, side: KeySide, out: &mut Vec<u64>) {
         let tag = self as u8;
         let mut push = |parts: &[&str]| {
             let mut buf = String::with_capacity(48);
@@ -180,7 +202,22 @@ impl BlockingRule {
             }
             BlockingRule::FullName => {
                 if let (Some(f), Some(s)) = (r.name.first_compact.as_deref(), r.name.surname_compact.as_deref()) {
-                    push(&[f.min(s), f.max(s)]);
+                    let (a, b) = (f.min(s), f.max(s));
+                    match (dob, side) {
+                        (Some(d), KeySide::Index) => {
+                            push(&[a, b, &d[..4]]);
+                            push(&[a, b, ANY_DATE]);
+                        }
+                        (Some(d), KeySide::Probe) => {
+                            push(&[a, b, &d[..4]]);
+                            push(&[a, b, NO_DATE]);
+                        }
+                        (None, KeySide::Index) => push(&[a, b, NO_DATE]),
+                        (None, KeySide::Probe) => {
+                            push(&[a, b, ANY_DATE]);
+                            push(&[a, b, NO_DATE]);
+                        }
+                    }
                 }
             }
             BlockingRule::NameBirthMonth | BlockingRule::NameBirthday | BlockingRule::NameBirthYearDay => {
@@ -231,6 +268,28 @@ impl BlockingRule {
         }
     }
 }
+
+/// The key [`BlockingRule::FullName`] gave before it took the year of birth (first name and
+/// surname alone). Stores written then hold their records under it, so a store's lookups also
+/// probe it: those older records still meet new records of their name. No record is indexed
+/// under it any more, so its blocks do not grow.
+pub fn legacy_full_name_key(r: &MatchRecord) -> Option<u64> {
+    let (f, s) = (r.name.first_compact.as_deref()?, r.name.surname_compact.as_deref()?);
+    let tag = BlockingRule::FullName as u8;
+    Some(term_key(&format!("{}\u{1f}{}\u{1f}{}", char::from(b'A' + tag), f.min(s), f.max(s))))
+}
+
+/// Which side of a lookup a key is for (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeySide {
+    Index,
+    Probe,
+}
+
+/// Year parts of [`BlockingRule::FullName`] keys that are not a year: records with a date of
+/// birth are indexed under `ANY_DATE`, records without one under `NO_DATE`.
+const ANY_DATE: &str = "*";
+const NO_DATE: &str = "-";
 
 /// The initials of the first name and the surname, and of every formal name the first name
 /// may stand for ("Bob Smith" gives "b", "r" and "s"), so that a nickname lands in its formal
@@ -292,7 +351,7 @@ impl Blocker {
         Blocker { rules: rules.to_vec(), max_block }
     }
 
-    /// Every key of a record under every rule.
+    /// Every key a record is indexed under, under every rule.
     pub fn keys(&self, r: &MatchRecord) -> Vec<u64> {
         let mut out = Vec::with_capacity(16);
         for rule in &self.rules {
@@ -301,21 +360,59 @@ impl Blocker {
         out
     }
 
+    /// Every key a record looks up to find its candidates, under every rule.
+    pub fn probe_keys(&self, r: &MatchRecord) -> Vec<u64> {
+        let mut out = Vec::with_capacity(16);
+        for rule in &self.rules {
+            rule.probe_keys(r, &mut out);
+        }
+        out
+    }
+
+    /// [`Blocker::keys`] and [`Blocker::probe_keys`] together, building each key once where
+    /// the two sides share it (every rule but [`BlockingRule::FullName`]).
+    pub fn index_and_probe_keys(&self, r: &MatchRecord) -> (Vec<u64>, Vec<u64>) {
+        let (mut index, mut probe) = (Vec::with_capacity(16), Vec::with_capacity(16));
+        for &rule in &self.rules {
+            if rule == BlockingRule::FullName {
+                rule.keys(r, &mut index);
+                rule.probe_keys(r, &mut probe);
+            } else {
+                let start = index.len();
+                rule.keys(r, &mut index);
+                for &k in &index[start..] {
+                    if !probe.contains(&k) {
+                        probe.push(k);
+                    }
+                }
+            }
+        }
+        (index, probe)
+    }
+
     /// Candidate pairs `(i, j)`, `i < j`, within one list of records, without duplicates.
+    ///
+    /// Each record probes the records before it, so each pair is found once per key it meets
+    /// by; a block is skipped when its final size is over the limit, as in a whole-list pass.
     pub fn dedupe_pairs<R: Borrow<MatchRecord>>(&self, records: &[R]) -> Vec<(u32, u32)> {
         let mut index = BlockIndex::new(self.max_block);
         for (i, r) in records.iter().enumerate() {
             index.insert(i as u32, &self.keys(r.borrow()));
         }
         let mut pairs: Vec<u64> = Vec::new();
-        for block in index.blocks.values() {
-            if block.len() > self.max_block {
-                continue;
+        let mut keys = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            keys.clear();
+            for rule in &self.rules {
+                rule.probe_keys(r.borrow(), &mut keys);
             }
-            for (k, &a) in block.iter().enumerate() {
-                for &b in &block[k + 1..] {
-                    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-                    pairs.push((u64::from(lo) << 32) | u64::from(hi));
+            for key in &keys {
+                if let Some(block) = index.blocks.get(key)
+                    && block.len() <= self.max_block
+                {
+                    // Blocks list records in increasing order: those before `i` come first.
+                    let before = block.partition_point(|&j| j < i as u32);
+                    pairs.extend(block[..before].iter().map(|&j| (u64::from(j) << 32) | i as u64));
                 }
             }
         }
@@ -333,7 +430,7 @@ impl Blocker {
         for (i, r) in left.iter().enumerate() {
             keys.clear();
             for rule in &self.rules {
-                rule.keys(r.borrow(), &mut keys);
+                rule.probe_keys(r.borrow(), &mut keys);
             }
             for key in &keys {
                 if let Some(block) = index.blocks.get(key)
@@ -363,6 +460,12 @@ pub struct BlockIndex {
 impl BlockIndex {
     pub fn new(max_block: usize) -> BlockIndex {
         BlockIndex { blocks: FastMap::default(), max_block }
+    }
+
+    /// Makes room for about `keys` more keys without growing the table step by step (each
+    /// growth rehashes the whole table into fresh memory).
+    pub fn reserve(&mut self, keys: usize) {
+        self.blocks.reserve(keys);
     }
 
     /// Adds a record under its keys.
@@ -457,6 +560,65 @@ mod tests {
             rule.keys(&b, &mut kb);
             assert!(ka.iter().any(|k| kb.contains(k)), "{}", rule.as_str());
         }
+    }
+
+    fn undated(first: &str, surname: &str, postcode: &str) -> MatchRecord {
+        MatchRecord::from_parts(&RecordParts {
+            first_name: Some(first),
+            surname: Some(surname),
+            postcode: Some(postcode),
+            ..RecordParts::default()
+        })
+    }
+
+    #[test]
+    fn a_full_name_meets_its_birth_year_and_every_record_of_the_name_without_a_date() {
+        let records = vec![
+            person("Anne", "Smith", "19800101", "LS6 2AB"),
+            person("Smith", "Anne", "19800707", "YO1 7HH"),
+            person("Anne", "Smith", "19910101", "BS1 4DJ"),
+            undated("Anne", "Smith", "CF10 1AA"),
+            undated("Anne", "Smith", "EH1 1YZ"),
+            person("Anne", "Smyth", "19800101", "M1 1AE"),
+        ];
+        let blocker = Blocker::new(&[BlockingRule::FullName], 100);
+        assert_eq!(
+            blocker.dedupe_pairs(&records),
+            vec![(0, 1), (0, 3), (0, 4), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4)]
+        );
+    }
+
+    #[test]
+    fn a_pair_is_found_from_either_side() {
+        let records = vec![
+            person("Anne", "Smith", "19800101", "LS6 2AB"),
+            person("Anne", "Smith", "19910101", "LS6 2AB"),
+            undated("Anne", "Smith", "CF10 1AA"),
+            undated("Bob", "Smith", "LS6 2AB"),
+            person("Robert", "Smith", "19800110", "YO1 7HH"),
+        ];
+        let blocker = Blocker::default();
+        let meets = |a: &MatchRecord, b: &MatchRecord| {
+            let index = blocker.keys(b);
+            blocker.probe_keys(a).iter().any(|k| index.contains(k))
+        };
+        for a in &records {
+            for b in &records {
+                assert_eq!(meets(a, b), meets(b, a));
+            }
+        }
+        for r in &records {
+            let (index, probe) = blocker.index_and_probe_keys(r);
+            assert_eq!((index, probe), (blocker.keys(r), blocker.probe_keys(r)));
+        }
+        // Incremental linking finds what the whole-list pass finds, in any arrival order.
+        let mut reversed: Vec<&MatchRecord> = records.iter().collect();
+        reversed.reverse();
+        let n = records.len() as u32;
+        let mut from_reversed: Vec<(u32, u32)> =
+            blocker.dedupe_pairs(&reversed).into_iter().map(|(i, j)| (n - 1 - j, n - 1 - i)).collect();
+        from_reversed.sort_unstable();
+        assert_eq!(blocker.dedupe_pairs(&records), from_reversed);
     }
 
     #[test]

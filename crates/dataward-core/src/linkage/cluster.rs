@@ -242,6 +242,14 @@ impl Clusterer {
         (person, ids)
     }
 
+    /// Makes room for `records` more records (a bulk load knows its size: growing the tables
+    /// step by step would copy them again and again).
+    pub fn reserve(&mut self, records: usize) {
+        self.entries.reserve(records);
+        // Most of a record's keys start a block of their own (see `Blocker::keys`).
+        self.index.reserve(records * 6);
+    }
+
     /// Adds several records in order.
     pub fn add_all(&mut self, records: impl IntoIterator<Item = MatchRecord>) -> Vec<AddOutcome> {
         records.into_iter().map(|r| self.add(r)).collect()
@@ -251,13 +259,13 @@ impl Clusterer {
     /// further persons it links when that is safe, or starts a new person.
     pub fn add(&mut self, record: MatchRecord) -> AddOutcome {
         let id = RecordId(self.entries.len() as u32);
-        let keys = self.blocker.keys(&record);
+        let (keys, probe) = self.blocker.index_and_probe_keys(&record);
         let mut events = Vec::new();
 
         // Best link per person, and the possible band for review.
         let mut best: FastMap<PersonId, Candidate> = FastMap::default();
         let mut possible: FastMap<PersonId, f64> = FastMap::default();
-        for c in self.index.candidates(&keys) {
+        for c in self.index.candidates(&probe) {
             let c = RecordId(c);
             let (gamma, weight) = self.compare(&record, c);
             let person = self.entry(c).expect("indexed record").person;
@@ -513,7 +521,7 @@ impl Clusterer {
 
     /// Answers "who is this?" for a query record, without changing anything.
     pub fn query(&self, query: &MatchRecord) -> QueryMatch {
-        let keys = self.blocker.keys(query);
+        let keys = self.blocker.probe_keys(query);
         let candidates: Vec<(PersonId, &MatchRecord)> = self
             .index
             .candidates(&keys)
