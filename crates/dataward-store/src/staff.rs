@@ -94,6 +94,20 @@ fn from_row(row: &AnyRow) -> Result<StaffRow, StoreError> {
     Ok(StaffRow { member, password_hash: row.try_get("password_hash")?, totp_secret })
 }
 
+/// The scope whose key seals staff TOTP secrets.
+const TOTP_SCOPE: &str = "staff-totp";
+
+/// The prefix of a sealed TOTP secret in `staff.totp_secret` (hex of the sealed bytes follows).
+/// A value without it is a clear base32 secret written before secrets were sealed; it still
+/// works, and is sealed the next time the secret is set.
+pub const TOTP_SEALED: &str = "sealed:";
+
+/// The associated data binding a sealed secret to its member: moved to another row, it does not
+/// open.
+fn totp_aad(member_id: &str) -> String {
+    format!("{TOTP_SCOPE}:{member_id}")
+}
+
 /// A hash of no one's password, verified against when the name is unknown (equal timing).
 fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -117,6 +131,20 @@ async fn hash_password(password: &Password) -> Result<String, StoreError> {
 }
 
 impl Store {
+    /// A member's TOTP secret from its stored form (sealed, or clear base32 from before).
+    async fn open_totp_secret(&self, member_id: &str, stored: &str) -> Result<TotpSecret, StoreError> {
+        let base32 = match stored.strip_prefix(TOTP_SEALED) {
+            Some(sealed) => {
+                let bytes = hex::decode(sealed).map_err(|e| StoreError::Corrupt(format!("sealed TOTP secret: {e}")))?;
+                let mut conn = self.pool.acquire().await?;
+                let key = self.existing_scope_key(&mut conn, TOTP_SCOPE).await?;
+                crate::codec::decode(key.as_ref(), &totp_aad(member_id), &bytes)?
+            }
+            None => stored.to_string(),
+        };
+        TotpSecret::from_base32(&base32).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
     /// Adds a staff member with an Argon2id hash of their password. Staff changes are made at the
     /// command line and audited as the operator's (`staff_add`, `staff_password`, `staff_totp`,
     /// `staff_disable`), naming the account id only.
@@ -207,8 +235,9 @@ impl Store {
         self.staff_by_name(name).await
     }
 
-    /// Turns TOTP on (or replaces its secret) for a staff member. Stored as base32 text; see the
-    /// architecture notes on encryption at rest.
+    /// Turns TOTP on (or replaces its secret) for a staff member. The secret is sealed under the
+    /// `staff-totp` scope key with the member's id as associated data (see [`TOTP_SEALED`]), so a
+    /// copy of the database alone cannot mint codes.
     pub async fn set_staff_totp(
         &self,
         name: &str,
@@ -217,8 +246,16 @@ impl Store {
     ) -> Result<(), StoreError> {
         let member = self.staff_by_name(name).await?;
         let mut tx = self.pool.begin().await?;
+        let stored = match secret {
+            Some(secret) => {
+                let key = self.scope_key(&mut tx, TOTP_SCOPE).await?;
+                let sealed = crate::codec::encode(&key, &totp_aad(&member.id), &secret.to_base32());
+                Some(format!("{TOTP_SEALED}{}", hex::encode(sealed)))
+            }
+            None => None,
+        };
         sqlx::query("UPDATE staff SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
-            .bind(secret.map(TotpSecret::to_base32))
+            .bind(stored)
             .bind(&member.id)
             .execute(&mut *tx)
             .await?;
@@ -287,7 +324,7 @@ impl Store {
             return Ok((LoginOutcome::Refused(LoginRefusal::WrongPassword), Some(member.id)));
         }
         if let Some(stored) = &row.totp_secret {
-            let secret = TotpSecret::from_base32(stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let secret = self.open_totp_secret(&member.id, stored).await?;
             let Some(step) = code.and_then(|code| secret.check(code, now)) else {
                 self.record_failed_login(&member.id, now).await?;
                 return Ok((LoginOutcome::Refused(LoginRefusal::WrongCode), Some(member.id)));

@@ -103,6 +103,12 @@ async fn with_totp_on_a_login_needs_a_current_code_and_each_code_works_once() {
         let secret = TotpSecret::from_bytes([9; 20]);
         t.store.set_staff_totp("dora", Some(&secret), now()).await.unwrap();
         assert!(t.store.staff_by_name("dora").await.unwrap().totp_enabled);
+        // The secret is sealed at rest: the column holds neither its base32 nor its bytes.
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        let stored: String =
+            sqlx::query_scalar("SELECT totp_secret FROM staff WHERE name = 'dora'").fetch_one(&pool).await.unwrap();
+        assert!(stored.starts_with(dataward_store::staff::TOTP_SEALED), "{backend:?}: {stored}");
+        assert!(!stored.contains(&secret.to_base32()) && !stored.contains(&hex::encode([9u8; 20])));
         assert_eq!(refused(login(&t.store, "dora", PASSWORD, None, now()).await), LoginRefusal::WrongCode);
         assert_eq!(refused(login(&t.store, "dora", PASSWORD, Some("000000"), now()).await), LoginRefusal::WrongCode);
         let code = secret.code_at(now());
@@ -181,5 +187,23 @@ async fn a_session_never_outlives_eight_hours_and_ends_when_its_member_is_disabl
         let third = t.store.open_staff_session(&fay.id, now()).await.unwrap();
         t.store.disable_staff("fay", now()).await.unwrap();
         assert!(t.store.staff_session(third.reveal(), now()).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn a_totp_secret_stored_in_clear_before_sealing_still_checks_codes() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        add(&t.store, "dora", Role::Dpo).await;
+        let secret = TotpSecret::from_bytes([7; 20]);
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        sqlx::query("UPDATE staff SET totp_secret = $1 WHERE name = 'dora'")
+            .bind(secret.to_base32())
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(refused(login(&t.store, "dora", PASSWORD, Some("000000"), now()).await), LoginRefusal::WrongCode);
+        let code = secret.code_at(now());
+        assert!(matches!(login(&t.store, "dora", PASSWORD, Some(&code), now()).await, LoginOutcome::Accepted(_)));
     }
 }
