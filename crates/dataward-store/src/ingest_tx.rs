@@ -25,7 +25,7 @@ use dataward_core::record::CleanRecord;
 use dataward_core::selection::facets_of;
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Row, Transaction};
 
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -66,6 +66,12 @@ pub struct PendingRow {
     pub line: u64,
     pub record: CleanRecord,
     pub raw: String,
+}
+
+/// Sets the SQLite page cache of one connection (a number from this crate, never input).
+async fn set_cache_kib(conn: &mut AnyConnection, kib: u32) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(format!("PRAGMA cache_size = -{kib}"))).execute(conn).await?;
+    Ok(())
 }
 
 /// Describes the file a batch comes from.
@@ -129,7 +135,11 @@ impl Store {
     ) -> Result<IngestTx, StoreError> {
         let queued = self.ingest_queue.clone().lock_owned().await;
         let mut tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => {
+                let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                set_cache_kib(&mut tx, crate::store::INGEST_CACHE_KIB).await?;
+                tx
+            }
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
                 // A void function in FROM, so the row has a type every driver decodes.
@@ -493,6 +503,10 @@ impl IngestTx {
         });
         let actor = self.audit_actor.clone();
         crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
+        if self.store.backend == Backend::Sqlite {
+            // The connection goes back to the pool to serve: its cache shrinks back.
+            set_cache_kib(&mut self.tx, crate::store::SERVING_CACHE_KIB).await?;
+        }
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
         self.store.train_linkage_if_bootstrap(self.now).await?;

@@ -79,6 +79,12 @@ pub struct Store {
     pub(crate) ingest_queue: Arc<tokio::sync::Mutex<()>>,
 }
 
+/// SQLite page cache per pooled connection, in KiB (see `Store::open`).
+pub(crate) const SERVING_CACHE_KIB: u32 = 8 * 1024;
+/// SQLite page cache of the connection holding an ingest batch, in KiB: a big batch's B-tree
+/// pages stay in memory instead of spilling to the WAL again and again.
+pub(crate) const INGEST_CACHE_KIB: u32 = 256 * 1024;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -106,9 +112,15 @@ impl Store {
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    // A large page cache keeps a big batch's B-tree pages in memory instead of
-                    // spilling them to the WAL again and again (bounded: 256 MiB per connection).
-                    conn.execute("PRAGMA cache_size = -262144").await?;
+                    // A small page cache for serving: in WAL mode a connection throws its whole
+                    // cache away whenever another connection has written (every recorded
+                    // request), and emptying a large cache cost more than it saved (a 256 MiB
+                    // cache served about 15 % fewer traces than 8 MiB). The operating system's
+                    // page cache still holds the file. An ingest enlarges its own connection's
+                    // cache for the batch (`Store::begin_ingest`).
+                    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{SERVING_CACHE_KIB}")))
+                        .execute(&mut *conn)
+                        .await?;
                     conn.execute("PRAGMA temp_store = MEMORY").await?;
                     Ok(())
                 })
