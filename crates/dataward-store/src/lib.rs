@@ -39,6 +39,7 @@ pub mod audit;
 pub mod breaches;
 pub mod clients;
 pub mod codec;
+mod decisions_codec;
 pub mod error;
 pub mod ingest_tx;
 pub mod jobs;

@@ -139,7 +139,7 @@ impl Store {
         disclosures: &[Disclosure],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let decisions_json = serde_json::to_string(decisions).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let decisions_json = crate::decisions_codec::to_stored(decisions)?;
         sqlx::query(
             "INSERT INTO client_requests (id, client_id, kind, purpose, at, person_id, band, decisions)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -280,8 +280,8 @@ impl Store {
         if client_id.is_some_and(|c| c != record.client_id) {
             return Ok(None);
         }
-        let json: String = r.try_get("decisions")?;
-        let decisions = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let stored: String = r.try_get("decisions")?;
+        let decisions = crate::decisions_codec::from_stored(&stored)?;
         Ok(Some((record, decisions)))
     }
 
