@@ -164,6 +164,17 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Opens a transaction that will read and then write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`): a deferred transaction that has read cannot become a writer
+    /// after another connection has committed (SQLite answers "busy" at once, whatever the busy
+    /// timeout), which under a steady stream of recorded requests is nearly always.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Reads a setting from the `meta` table.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> =
