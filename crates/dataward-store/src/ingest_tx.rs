@@ -25,7 +25,7 @@ use dataward_core::record::CleanRecord;
 use dataward_core::selection::facets_of;
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -33,11 +33,11 @@ use crate::linkage::apply::{
     review_row,
 };
 use crate::linkage::assign::assign;
-use crate::linkage::candidates::{candidate_persons, held_persons, probe_block_keys};
+use crate::linkage::candidates::{candidate_persons, held_persons, keyed_probe_keys};
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
 use crate::sql::{Val, insert_rows, placeholder_list};
-use crate::store::{Backend, new_id};
+use crate::store::{Backend, INGEST_CACHE_KIB, SERVING_CACHE_KIB, new_id, set_sqlite_cache_kib};
 use crate::{Store, StoreError};
 
 /// A row that could not be stored, with where and why. `raw` is the row as read; it is written
@@ -66,12 +66,6 @@ pub struct PendingRow {
     pub line: u64,
     pub record: CleanRecord,
     pub raw: String,
-}
-
-/// Sets the SQLite page cache of one connection (a number from this crate, never input).
-async fn set_cache_kib(conn: &mut AnyConnection, kib: u32) -> Result<(), StoreError> {
-    sqlx::query(AssertSqlSafe(format!("PRAGMA cache_size = -{kib}"))).execute(conn).await?;
-    Ok(())
 }
 
 /// Describes the file a batch comes from.
@@ -134,19 +128,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<IngestTx, StoreError> {
         let queued = self.ingest_queue.clone().lock_owned().await;
-        let mut tx = match self.backend {
-            Backend::Sqlite => {
-                let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                set_cache_kib(&mut tx, crate::store::INGEST_CACHE_KIB).await?;
-                tx
-            }
+        let mut tx = self.begin_write().await?;
+        match self.backend {
+            Backend::Sqlite => set_sqlite_cache_kib(&mut tx, INGEST_CACHE_KIB).await?,
             Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
                 // A void function in FROM, so the row has a type every driver decodes.
                 sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(INGEST_LOCK_KEY).execute(&mut *tx).await?;
-                tx
             }
-        };
+        }
         let batch_id = new_id();
         let received_at = now.to_string();
         sqlx::query(
@@ -210,9 +199,15 @@ impl IngestTx {
 
         // The persons the new records may belong to, loaded into a working clusterer.
         let matchable: Vec<MatchRecord> = records.iter().map(|(_, r)| MatchRecord::from_clean(r)).collect();
-        let block_keys: Vec<Vec<i64>> =
-            matchable.iter().map(|m| blocker.keys(m).into_iter().map(|k| indexer.block_key(k)).collect()).collect();
-        let all_keys: Vec<i64> = matchable.iter().flat_map(|m| probe_block_keys(&self.store, &blocker, m)).collect();
+        // Each record's keys are built once: it is stored under the index keys and looks up the
+        // probe keys.
+        let mut block_keys: Vec<Vec<i64>> = Vec::with_capacity(matchable.len());
+        let mut all_keys: Vec<i64> = Vec::new();
+        for m in &matchable {
+            let (index, probe) = blocker.index_and_probe_keys(m);
+            block_keys.push(index.into_iter().map(|k| indexer.block_key(k)).collect());
+            all_keys.extend(keyed_probe_keys(&self.store, probe, m));
+        }
         let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
         let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
@@ -505,7 +500,7 @@ impl IngestTx {
         crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
         if self.store.backend == Backend::Sqlite {
             // The connection goes back to the pool to serve: its cache shrinks back.
-            set_cache_kib(&mut self.tx, crate::store::SERVING_CACHE_KIB).await?;
+            set_sqlite_cache_kib(&mut self.tx, SERVING_CACHE_KIB).await?;
         }
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.

@@ -85,6 +85,12 @@ pub(crate) const SERVING_CACHE_KIB: u32 = 8 * 1024;
 /// pages stay in memory instead of spilling to the WAL again and again.
 pub(crate) const INGEST_CACHE_KIB: u32 = 256 * 1024;
 
+/// Sets the SQLite page cache of one connection (a number from this crate, never input).
+pub(crate) async fn set_sqlite_cache_kib(conn: &mut sqlx::AnyConnection, kib: u32) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{kib}"))).execute(conn).await?;
+    Ok(())
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -118,9 +124,7 @@ impl Store {
                     // cache served about 15 % fewer traces than 8 MiB). The operating system's
                     // page cache still holds the file. An ingest enlarges its own connection's
                     // cache for the batch (`Store::begin_ingest`).
-                    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{SERVING_CACHE_KIB}")))
-                        .execute(&mut *conn)
-                        .await?;
+                    set_sqlite_cache_kib(conn, SERVING_CACHE_KIB).await?;
                     conn.execute("PRAGMA temp_store = MEMORY").await?;
                     Ok(())
                 })

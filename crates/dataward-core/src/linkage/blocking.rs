@@ -363,10 +363,15 @@ impl Blocker {
     /// Every key a record looks up to find its candidates, under every rule.
     pub fn probe_keys(&self, r: &MatchRecord) -> Vec<u64> {
         let mut out = Vec::with_capacity(16);
-        for rule in &self.rules {
-            rule.probe_keys(r, &mut out);
-        }
+        self.probe_keys_into(r, &mut out);
         out
+    }
+
+    /// Appends [`Blocker::probe_keys`] to `out` (a buffer reused across records).
+    fn probe_keys_into(&self, r: &MatchRecord, out: &mut Vec<u64>) {
+        for rule in &self.rules {
+            rule.probe_keys(r, out);
+        }
     }
 
     /// [`Blocker::keys`] and [`Blocker::probe_keys`] together, building each key once where
@@ -403,17 +408,11 @@ impl Blocker {
         let mut keys = Vec::new();
         for (i, r) in records.iter().enumerate() {
             keys.clear();
-            for rule in &self.rules {
-                rule.probe_keys(r.borrow(), &mut keys);
-            }
-            for key in &keys {
-                if let Some(block) = index.blocks.get(key)
-                    && block.len() <= self.max_block
-                {
-                    // Blocks list records in increasing order: those before `i` come first.
-                    let before = block.partition_point(|&j| j < i as u32);
-                    pairs.extend(block[..before].iter().map(|&j| (u64::from(j) << 32) | i as u64));
-                }
+            self.probe_keys_into(r.borrow(), &mut keys);
+            for block in index.small_blocks(&keys) {
+                // Blocks list records in increasing order: those before `i` come first.
+                let before = block.partition_point(|&j| j < i as u32);
+                pairs.extend(block[..before].iter().map(|&j| (u64::from(j) << 32) | i as u64));
             }
         }
         unpack(pairs)
@@ -429,15 +428,9 @@ impl Blocker {
         let mut keys = Vec::new();
         for (i, r) in left.iter().enumerate() {
             keys.clear();
-            for rule in &self.rules {
-                rule.probe_keys(r.borrow(), &mut keys);
-            }
-            for key in &keys {
-                if let Some(block) = index.blocks.get(key)
-                    && block.len() <= self.max_block
-                {
-                    pairs.extend(block.iter().map(|&j| ((i as u64) << 32) | u64::from(j)));
-                }
+            self.probe_keys_into(r.borrow(), &mut keys);
+            for block in index.small_blocks(&keys) {
+                pairs.extend(block.iter().map(|&j| ((i as u64) << 32) | u64::from(j)));
             }
         }
         unpack(pairs)
@@ -491,16 +484,17 @@ impl BlockIndex {
     /// larger than the limit.
     pub fn candidates(&self, keys: &[u64]) -> Vec<u32> {
         let mut out = Vec::new();
-        for k in keys {
-            if let Some(block) = self.blocks.get(k)
-                && block.len() <= self.max_block
-            {
-                out.extend_from_slice(block);
-            }
+        for block in self.small_blocks(keys) {
+            out.extend_from_slice(block);
         }
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The blocks of `keys` that are within the size limit (records in insertion order).
+    fn small_blocks<'a>(&'a self, keys: &'a [u64]) -> impl Iterator<Item = &'a [u32]> + 'a {
+        keys.iter().filter_map(|k| self.blocks.get(k)).filter(|b| b.len() <= self.max_block).map(Vec::as_slice)
     }
 
     pub fn len(&self) -> usize {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use dataward_core::linkage::{Blocker, MatchRecord, legacy_full_name_key};
+use dataward_core::linkage::{MatchRecord, legacy_full_name_key};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::sql::placeholder_list;
@@ -18,12 +18,12 @@ pub(crate) struct HeldPerson {
     pub records: Vec<(String, MatchRecord)>,
 }
 
-/// The stored (keyed) block keys a record looks up: its probe keys, and the full-name key of
-/// stores written before that rule took the year of birth (see [`legacy_full_name_key`]).
-pub(crate) fn probe_block_keys(store: &Store, blocker: &Blocker, record: &MatchRecord) -> Vec<i64> {
-    let mut keys = blocker.probe_keys(record);
-    keys.extend(legacy_full_name_key(record));
-    keys.into_iter().map(|k| store.indexer.block_key(k)).collect()
+/// The stored (keyed) block keys a record looks up: its probe keys (`Blocker::probe_keys`), and
+/// the full-name key of stores written before that rule took the year of birth (see
+/// [`legacy_full_name_key`]).
+pub(crate) fn keyed_probe_keys(store: &Store, mut probe: Vec<u64>, record: &MatchRecord) -> Vec<i64> {
+    probe.extend(legacy_full_name_key(record));
+    probe.into_iter().map(|k| store.indexer.block_key(k)).collect()
 }
 
 /// The persons holding a record under one of `block_keys`, skipping keys whose block has more

@@ -8,7 +8,7 @@ use dataward_core::profile::LinkageThresholds;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::candidates::{candidate_persons, held_persons, probe_block_keys, releasable_held_persons};
+use super::candidates::{candidate_persons, held_persons, keyed_probe_keys, releasable_held_persons};
 use super::model::ensure_on;
 use crate::{Store, StoreError};
 
@@ -75,7 +75,7 @@ impl Store {
         let active = ensure_on(&mut conn, self, now).await?;
         let model = active.model();
         let blocker = Blocker::default();
-        let keys = probe_block_keys(self, &blocker, query);
+        let keys = keyed_probe_keys(self, blocker.probe_keys(query), query);
         let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
         let held = match scope {
             MatchScope::AllHeld => held_persons(&mut conn, self, &persons).await?,
