@@ -81,7 +81,7 @@ pub(crate) async fn record(
 impl Store {
     /// Appends `entry` to the audit log in a transaction of its own.
     pub async fn append_audit(&self, entry: &NewAuditEntry, now: Timestamp) -> Result<AuditEntry, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let chained = append_audit_on(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(chained)

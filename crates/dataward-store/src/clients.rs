@@ -58,7 +58,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(Client, IssuedKey), StoreError> {
         let key = api_keys::issue(KeyOwner::Client);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let client = Client {
             id: new_id(),
             name: name.to_string(),
@@ -157,7 +157,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let client = self.client_by_name(name).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE clients SET notify_email = $1, notify_webhook = $2 WHERE id = $3")
             .bind(email)
             .bind(webhook)

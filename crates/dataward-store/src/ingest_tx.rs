@@ -25,7 +25,7 @@ use dataward_core::record::CleanRecord;
 use dataward_core::selection::facets_of;
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -97,7 +97,7 @@ pub struct BatchOutcome {
 
 /// An open batch. Nothing is visible to anyone else until `finish` commits.
 pub struct IngestTx {
-    tx: Transaction<'static, Any>,
+    tx: crate::write_tx::WriteTx,
     store: Store,
     partner_id: String,
     source: BatchSource,

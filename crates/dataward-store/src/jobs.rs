@@ -79,7 +79,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<JobStatus, StoreError> {
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let key = self.scope_key(&mut tx, &scope(&id)).await?;
         sqlx::query(
             "INSERT INTO client_jobs (id, client_id, kind, purpose, status, total_rows, done_rows, created_at, input)

@@ -128,7 +128,7 @@ impl Store {
         actor: Actor,
         now: Timestamp,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let destroyed = self.destroy_person_keys_in(&mut tx, person_ids).await?;
         let detail = serde_json::json!({ "persons": person_ids, "keys": destroyed });
         crate::audit::record(&mut tx, actor, "keys_destroy", &person_ids.join(","), detail, now).await?;
@@ -145,7 +145,7 @@ impl Store {
         actor: Actor,
         now: Timestamp,
     ) -> Result<Rotation, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         check_master_key(&mut tx, &self.master).await?;
         let mut counts = [0u64; 2];
         for (i, (table, column)) in

@@ -26,6 +26,8 @@
 //! - `staff`, `staff_sessions`: console staff (Argon2id passwords, TOTP, lock-out) and their
 //!   sessions (tokens kept only as SHA-256 digests, each with its CSRF token).
 //! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
+//! - `checkpointer`: background WAL checkpoints for SQLite (never inside a request's commit).
+//! - `write_tx`: write transactions (on SQLite, one writer of the process at a time, in order).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
 //! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
@@ -37,6 +39,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod breaches;
+mod checkpointer;
 pub mod clients;
 pub mod codec;
 mod decisions_codec;
@@ -60,6 +63,7 @@ pub mod staff_sessions;
 pub mod store;
 pub mod suppressions;
 pub mod testing;
+mod write_tx;
 
 pub use error::StoreError;
 pub use master_key::MasterKey;

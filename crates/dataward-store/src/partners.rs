@@ -58,7 +58,7 @@ impl Store {
     /// Registers a partner and issues its API key (returned once, stored only as a hash).
     pub async fn add_partner(&self, new: &NewPartner, now: Timestamp) -> Result<(Partner, IssuedKey), StoreError> {
         let key = api_keys::issue(KeyOwner::Partner);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let partner = Partner {
             id: new_id(),
             name: new.name.clone(),

@@ -17,7 +17,7 @@ use futures_util::TryStreamExt;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, AssertSqlSafe, Row};
 
 use crate::store::new_id;
 use crate::{Backend, Store, StoreError};
@@ -53,7 +53,7 @@ pub struct RegisterStatus {
 
 /// An open register load. Nothing is visible to anyone else until `finish` commits.
 pub struct RegisterLoadTx {
-    tx: Transaction<'static, Any>,
+    tx: crate::write_tx::WriteTx,
     backend: Backend,
     id: String,
     kind: RegisterKind,
@@ -107,7 +107,7 @@ impl Store {
         file_name: &str,
         now: Timestamp,
     ) -> Result<RegisterLoadTx, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             // One load of a kind at a time; SQLite serialises writers already.
             sqlx::query("SELECT pg_advisory_xact_lock(hashtext('register:' || $1))")

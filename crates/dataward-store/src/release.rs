@@ -138,7 +138,7 @@ impl Store {
         decisions: &[DecisionRecord],
         disclosures: &[Disclosure],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let decisions_json = crate::decisions_codec::to_stored(decisions)?;
         sqlx::query(
             "INSERT INTO client_requests (id, client_id, kind, purpose, at, person_id, band, decisions)

@@ -159,7 +159,7 @@ impl Store {
             disabled_at: None,
             lockout: Lockout::default(),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO staff (id, name, role, password_hash, failed_logins, created_at)
              VALUES ($1, $2, $3, $4, 0, $5)",
@@ -208,7 +208,7 @@ impl Store {
     pub async fn set_staff_password(&self, name: &str, password: &Password, now: Timestamp) -> Result<(), StoreError> {
         let member = self.staff_by_name(name).await?;
         let hash = hash_password(password).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
             .bind(&hash)
             .bind(&member.id)
@@ -223,7 +223,7 @@ impl Store {
     /// Disables a staff member (they can no longer sign in) and ends their sessions.
     pub async fn disable_staff(&self, name: &str, now: Timestamp) -> Result<StaffMember, StoreError> {
         let member = self.staff_by_name(name).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE staff SET disabled_at = COALESCE(disabled_at, $1) WHERE id = $2")
             .bind(now.to_string())
             .bind(&member.id)
@@ -245,7 +245,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let member = self.staff_by_name(name).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = match secret {
             Some(secret) => {
                 let key = self.scope_key(&mut tx, TOTP_SCOPE).await?;
@@ -353,7 +353,7 @@ impl Store {
 
     /// Counts one failed login (atomically) and locks the account when the count reaches the limit.
     async fn record_failed_login(&self, staff_id: &str, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (count,): (i64,) =
             sqlx::query_as("UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
                 .bind(staff_id)

@@ -77,6 +77,10 @@ pub struct Store {
     /// database's ingest lock instead of holding pool connections while they wait (see
     /// [`crate::ingest_tx`]).
     pub(crate) ingest_queue: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite writers of this process queue here (see [`crate::write_tx`]).
+    pub(crate) write_turn: crate::write_tx::WriteTurn,
+    /// Keeps a SQLite store's background checkpoint task running (see [`crate::checkpointer`]).
+    _checkpoints: Option<Arc<crate::checkpointer::Alive>>,
 }
 
 /// SQLite page cache per pooled connection, in KiB (see `Store::open`).
@@ -126,6 +130,8 @@ impl Store {
                     // cache for the batch (`Store::begin_ingest`).
                     set_sqlite_cache_kib(conn, SERVING_CACHE_KIB).await?;
                     conn.execute("PRAGMA temp_store = MEMORY").await?;
+                    // Checkpoints run in the background, never inside a request's commit.
+                    conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     Ok(())
                 })
             })
@@ -140,6 +146,7 @@ impl Store {
         let mut conn = pool.acquire().await?;
         crate::keys::check_master_key(&mut conn, &master).await?;
         drop(conn);
+        let checkpoints = (backend == Backend::Sqlite).then(|| crate::checkpointer::start(url.clone()));
         Ok(Store {
             pool,
             backend,
@@ -147,6 +154,8 @@ impl Store {
             indexer,
             model_cache: Default::default(),
             ingest_queue: Default::default(),
+            write_turn: Default::default(),
+            _checkpoints: checkpoints,
         })
     }
 
@@ -166,17 +175,6 @@ impl Store {
     /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.pool.close().await;
-    }
-
-    /// Opens a transaction that will read and then write. On SQLite it takes the write lock at
-    /// once (`BEGIN IMMEDIATE`): a deferred transaction that has read cannot become a writer
-    /// after another connection has committed (SQLite answers "busy" at once, whatever the busy
-    /// timeout), which under a steady stream of recorded requests is nearly always.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
     }
 
     /// Reads a setting from the `meta` table.

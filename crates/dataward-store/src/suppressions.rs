@@ -82,7 +82,7 @@ impl Store {
         actor: Actor,
         now: Timestamp,
     ) -> Result<(Suppression, bool), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO suppressions (id, digest, identifier_kind, reason, scope, person_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)

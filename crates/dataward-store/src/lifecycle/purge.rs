@@ -167,7 +167,7 @@ impl Store {
     pub async fn purge(&self, req: &PurgeRequest) -> Result<PurgeReport, StoreError> {
         let partners = self.list_partners().await?;
         let holds = self.active_holds().await?;
-        let mut tx = if req.apply { self.begin_write().await? } else { self.pool.begin().await? };
+        let mut tx = self.begin_write().await?;
         let mut due = Vec::new();
         for (i, p) in partners.iter().enumerate() {
             due.extend(due_records(&mut tx, p, i, req, req.hold_days).await?);

@@ -202,7 +202,7 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError::Corrupt(format!("training stopped: {e}")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let saved = save_on(&mut tx, self, &params, ORIGIN_TRAINED, now).await?;
         tx.commit().await?;
         Ok(TrainReport {

@@ -63,7 +63,7 @@ impl Store {
     /// Decides an open review. Linking moves every record of the record's person into the
     /// candidate person. Returns `false` when no open review has that id.
     pub async fn resolve_review(&self, id: &str, decision: ReviewDecision, now: Timestamp) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row =
             sqlx::query("SELECT person_id, candidate_person FROM linkage_reviews WHERE id = $1 AND status = 'open'")
                 .bind(id)

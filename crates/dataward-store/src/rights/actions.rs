@@ -78,7 +78,7 @@ impl Store {
         actor: Actor,
         now: Timestamp,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut records = 0;
         for person in person_ids {
             for record in records_of(&mut tx, person).await? {
@@ -125,7 +125,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<ErasureSummary, StoreError> {
         let mut summary = ErasureSummary { persons: person_ids.len(), ..ErasureSummary::default() };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut partners = BTreeSet::new();
         for person in person_ids {
             partners.extend(partners_of(&mut tx, person).await?);
@@ -204,7 +204,7 @@ impl Store {
     ) -> Result<RectificationSummary, StoreError> {
         let mut summary = RectificationSummary::default();
         let mut partners = BTreeSet::new();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for person in person_ids {
             partners.extend(partners_of(&mut tx, person).await?);
         }

@@ -50,7 +50,7 @@ impl Store {
         code: &Digest,
         now: Timestamp,
     ) -> Result<CodeCheck, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT code_hash, expires_at, attempts FROM rights_codes WHERE request_id = $1")
             .bind(request_id)
             .fetch_optional(&mut *tx)

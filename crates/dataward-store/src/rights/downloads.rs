@@ -24,7 +24,7 @@ impl Store {
         content: &str,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let key = self.scope_key(&mut tx, DOWNLOADS_SCOPE).await?;
         sqlx::query(
             "INSERT INTO rights_downloads (token_hash, request_id, format, content, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -47,7 +47,7 @@ impl Store {
         token: &Digest,
         now: Timestamp,
     ) -> Result<Option<(String, String, String)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT request_id, format, content, expires_at FROM rights_downloads WHERE token_hash = $1 AND used_at IS NULL",
         )

@@ -103,7 +103,7 @@ impl Store {
         notifications: &[NewNotification],
         now: Timestamp,
     ) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let key = self.scope_key(&mut tx, OUTBOX_SCOPE).await?;
         let mut ids = Vec::with_capacity(notifications.len());
         for n in notifications {

@@ -163,7 +163,7 @@ impl Store {
         let contact = new.requester.contact();
         let contact_hash = self.indexer.digest("rights:contact", contact.value());
         let requester = serde_json::to_string(new.requester).map_err(|e| StoreError::Codec(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let requests_key = self.scope_key(&mut tx, REQUESTS_SCOPE).await?;
         // Numbers are the public reference; the unique constraint settles any race.
         let (number,): (i64,) =
@@ -294,7 +294,7 @@ impl Store {
         let current =
             self.rights_request(id).await?.ok_or(StoreError::NotFound { what: "rights request", name: id.into() })?;
         let next = apply(&current.request, event.clone(), now)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE rights_requests SET status = $1, due_on = $2, updated_at = $3 WHERE id = $4 AND updated_at = $5",
         )
@@ -342,7 +342,7 @@ impl Store {
         actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE rights_requests SET person_ids = $1, match_band = $2, candidate_person = $3 WHERE id = $4")
             .bind(serde_json::to_string(persons).map_err(corrupt)?)
             .bind(band)

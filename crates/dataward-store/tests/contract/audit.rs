@@ -165,3 +165,60 @@ async fn entries_reordered_in_the_raw_table_are_named() {
         assert_eq!(verified.first_break, Some(ChainBreak::Reordered { seq: 2 }), "{backend:?}");
     }
 }
+
+/// Writers that read before they write (a purge, a batch job reading for its data key) next to a
+/// stream of recorded client requests, on several threads: on SQLite a deferred transaction
+/// that had read could not become a writer once another connection had committed, and waiting
+/// writers slept in SQLite's busy handler. Every one must succeed and the chain stay whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_purges_and_client_additions_all_succeed_and_keep_the_chain_whole() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let (client, _) = t.store.add_client("acme", &[purposes::TRACING], now()).await.unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for n in 0..60 {
+            let store = t.store.clone();
+            let client_id = client.id.clone();
+            tasks.spawn(async move {
+                match n % 20 {
+                    0 => {
+                        let request = dataward_store::lifecycle::purge::PurgeRequest {
+                            now: now(),
+                            today: jiff::civil::date(2026, 11, 23),
+                            hold_days: 183,
+                            thresholds: dataward_core::profile::LinkageThresholds { link: 0.999, possible: 0.9 },
+                            apply: true,
+                            actor: Actor::System,
+                        };
+                        store.purge(&request).await.map(|_| ())
+                    }
+                    1 => store.add_client(&format!("client-{n}"), &[purposes::TRACING], now()).await.map(|_| ()),
+                    // Reads for the job's data key before it writes one.
+                    2 => store
+                        .create_job(&client_id, "trace", "tracing", "id,surname\n1,x\n", 1, now())
+                        .await
+                        .map(|_| ()),
+                    _ => {
+                        let request = RequestRecord {
+                            id: format!("req-{n}"),
+                            client_id,
+                            kind: "trace".into(),
+                            purpose: "tracing".into(),
+                            at: now().to_string(),
+                            person_id: None,
+                            band: "no_match".into(),
+                        };
+                        store.record_release(&request, &[], &[]).await
+                    }
+                }
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap_or_else(|e| panic!("{backend:?}: a concurrent write failed: {e}"));
+        }
+        let requests = t.store.audit_entries().await.unwrap().iter().filter(|e| e.action == "client_request").count();
+        assert_eq!(requests, 51, "{backend:?}");
+        let verified = t.store.verify_audit().await.unwrap();
+        assert_eq!(verified.first_break, None, "{backend:?}");
+    }
+}
