@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::sql::{Val, insert_rows};
 use crate::{Store, StoreError};
 
 /// What `audit verify` found.
@@ -64,6 +65,49 @@ pub async fn append_audit_on(
     .await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&chained.hash).execute(&mut *conn).await?;
     Ok(chained)
+}
+
+/// Appends `entries` in order on `conn` (an open transaction), each at its own time: three
+/// statements whatever their number (the recording of concurrent client requests uses this).
+pub(crate) async fn append_many_on(
+    backend: crate::store::Backend,
+    conn: &mut AnyConnection,
+    entries: &[(NewAuditEntry, Timestamp)],
+) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let count = entries.len() as i64;
+    let (last, mut prev_hash): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(count)
+            .fetch_one(&mut *conn)
+            .await?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, (entry, at)) in entries.iter().enumerate() {
+        let chained = entry.chain(last - count + 1 + i as i64, &at.to_string(), &prev_hash);
+        prev_hash = chained.hash.clone();
+        rows.push(vec![
+            Val::Int(chained.seq),
+            Val::Text(chained.at),
+            Val::Text(chained.actor),
+            Val::Text(chained.action),
+            Val::Text(chained.target),
+            Val::Text(chained.detail),
+            Val::Text(chained.prev_hash),
+            Val::Text(chained.hash),
+        ]);
+    }
+    insert_rows(
+        backend,
+        conn,
+        "audit_log",
+        &["seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash"],
+        rows,
+    )
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev_hash).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Builds and appends one entry on `conn` (the store's own hooks use this).

@@ -15,6 +15,8 @@
 //!   model, merges and splits, queries, reviews).
 //! - `release`: values with provenance for the policy, and the atomic record of a client
 //!   request (decisions and disclosure ledger).
+//! - `release_queue`: group commit of recorded client requests (one transaction for those
+//!   recorded at the same moment; each answer still waits for its rows' commit).
 //! - `rights`: data-subject requests (stored with their event history), one-time codes, the
 //!   rights flags on a person's records, erasure and rectification, downloads, the outbox.
 //! - `lifecycle`: partner withdrawal, legal holds, purges (retention, withdrawn partners'
@@ -56,6 +58,7 @@ pub mod reads;
 pub mod region;
 pub mod registers;
 pub mod release;
+mod release_queue;
 pub mod rights;
 mod sql;
 pub mod staff;

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::sql::{Val, insert_rows, placeholder_list};
+use crate::sql::placeholder_list;
 use crate::{Store, StoreError};
 
 /// A value that could be released, with its provenance. Holds personal data: `Debug` redacts.
@@ -130,84 +130,27 @@ impl Store {
             .collect()
     }
 
-    /// Records a client request with its decisions and its ledger rows in one transaction. The
-    /// caller releases values only after this returns `Ok`.
+    /// Records a client request with its decisions, its ledger rows and its audit entry in one
+    /// transaction (shared with other requests recorded at the same moment; see
+    /// [`crate::release_queue`]). The caller releases values only after this returns `Ok`.
     pub async fn record_release(
         &self,
         request: &RequestRecord,
         decisions: &[DecisionRecord],
         disclosures: &[Disclosure],
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let decisions_json = crate::decisions_codec::to_stored(decisions)?;
-        sqlx::query(
-            "INSERT INTO client_requests (id, client_id, kind, purpose, at, person_id, band, decisions)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&request.id)
-        .bind(&request.client_id)
-        .bind(&request.kind)
-        .bind(&request.purpose)
-        .bind(&request.at)
-        .bind(&request.person_id)
-        .bind(&request.band)
-        .bind(decisions_json)
-        .execute(&mut *tx)
-        .await?;
-        if !disclosures.is_empty() {
-            let person = request
-                .person_id
-                .clone()
-                .ok_or_else(|| StoreError::Corrupt("a disclosure needs the person it is about".into()))?;
-            let rows = disclosures
-                .iter()
-                .map(|d| {
-                    vec![
-                        Val::Text(request.id.clone()),
-                        Val::Text(request.client_id.clone()),
-                        Val::Text(request.purpose.clone()),
-                        Val::Text(d.basis.clone()),
-                        Val::Text(person.clone()),
-                        Val::Text(d.category.clone()),
-                        Val::Text(d.field.clone()),
-                        Val::Text(d.disclosure.to_string()),
-                        Val::Text(d.source_record_id.clone()),
-                        Val::Text(d.partner_id.clone()),
-                        Val::Text(request.at.clone()),
-                    ]
-                })
-                .collect();
-            insert_rows(
-                self.backend,
-                &mut tx,
-                "disclosures",
-                &[
-                    "request_id",
-                    "client_id",
-                    "purpose",
-                    "basis",
-                    "person_id",
-                    "category",
-                    "field",
-                    "disclosure",
-                    "source_record_id",
-                    "partner_id",
-                    "at",
-                ],
-                rows,
-            )
-            .await?;
+        if !disclosures.is_empty() && request.person_id.is_none() {
+            return Err(StoreError::Corrupt("a disclosure needs the person it is about".into()));
         }
-        let values = disclosures.iter().filter(|d| d.disclosure == "value").count();
-        let detail = serde_json::json!({
-            "kind": request.kind, "purpose": request.purpose, "band": request.band, "person": request.person_id,
-            "decisions": decisions.len(), "disclosures": disclosures.len(), "values": values,
-        });
         let at: jiff::Timestamp = request.at.parse().map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
-        let actor = dataward_core::audit::Actor::Client(request.client_id.clone());
-        crate::audit::record(&mut tx, actor, "client_request", &request.id, detail, at).await?;
-        tx.commit().await?;
-        Ok(())
+        let recording = crate::release_queue::Recording {
+            request: request.clone(),
+            decisions: crate::decisions_codec::to_stored(decisions)?,
+            decision_count: decisions.len(),
+            disclosures: disclosures.to_vec(),
+            at,
+        };
+        self.record_queued(recording).await
     }
 
     /// Ledger rows matching `filter`, oldest first.

@@ -79,6 +79,8 @@ pub struct Store {
     pub(crate) ingest_queue: Arc<tokio::sync::Mutex<()>>,
     /// SQLite writers of this process queue here (see [`crate::write_tx`]).
     pub(crate) write_turn: crate::write_tx::WriteTurn,
+    /// Client requests waiting to be recorded together (see [`crate::release_queue`]).
+    pub(crate) releases: Arc<crate::release_queue::ReleaseQueue>,
     /// Keeps a SQLite store's background checkpoint task running (see [`crate::checkpointer`]).
     _checkpoints: Option<Arc<crate::checkpointer::Alive>>,
 }
@@ -155,6 +157,7 @@ impl Store {
             model_cache: Default::default(),
             ingest_queue: Default::default(),
             write_turn: Default::default(),
+            releases: Default::default(),
             _checkpoints: checkpoints,
         })
     }

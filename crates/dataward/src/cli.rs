@@ -667,6 +667,9 @@ pub enum BenchCommand {
         /// Also run against a fresh database on this PostgreSQL server.
         #[arg(long, env = "DATAWARD_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
+        /// Run only on PostgreSQL (with --postgres-url), not on SQLite.
+        #[arg(long, requires = "postgres_url")]
+        skip_sqlite: bool,
         #[arg(long, default_value_t = 7)]
         seed: u64,
         /// Working directory for the generated file and the SQLite store.

@@ -17,6 +17,19 @@ fn entry(n: usize) -> NewAuditEntry {
         .unwrap()
 }
 
+/// A recorded trace that matched no one (nothing disclosed).
+fn no_match_request(id: &str, client_id: &str) -> RequestRecord {
+    RequestRecord {
+        id: id.into(),
+        client_id: client_id.into(),
+        kind: "trace".into(),
+        purpose: "tracing".into(),
+        at: now().to_string(),
+        person_id: None,
+        band: "no_match".into(),
+    }
+}
+
 async fn raw(url: &str, sql: &str) {
     let pool = sqlx::AnyPool::connect(url).await.unwrap();
     for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
@@ -44,16 +57,7 @@ async fn partner_and_client_creation_ingests_and_client_requests_are_audited_wit
             vec![pending(2, record("a1", "Jane", "Whitfield", "jane.whitfield@example.co.uk", "LS6 2AB"))],
         )
         .await;
-        let request = RequestRecord {
-            id: "req-1".into(),
-            client_id: client.id.clone(),
-            kind: "trace".into(),
-            purpose: "tracing".into(),
-            at: now().to_string(),
-            person_id: None,
-            band: "no_match".into(),
-        };
-        t.store.record_release(&request, &[], &[]).await.unwrap();
+        t.store.record_release(&no_match_request("req-1", &client.id), &[], &[]).await.unwrap();
 
         let entries = t.store.audit_entries().await.unwrap();
         let summary: Vec<(i64, &str, &str, &str)> =
@@ -198,18 +202,7 @@ async fn concurrent_requests_purges_and_client_additions_all_succeed_and_keep_th
                         .create_job(&client_id, "trace", "tracing", "id,surname\n1,x\n", 1, now())
                         .await
                         .map(|_| ()),
-                    _ => {
-                        let request = RequestRecord {
-                            id: format!("req-{n}"),
-                            client_id,
-                            kind: "trace".into(),
-                            purpose: "tracing".into(),
-                            at: now().to_string(),
-                            person_id: None,
-                            band: "no_match".into(),
-                        };
-                        store.record_release(&request, &[], &[]).await
-                    }
+                    _ => store.record_release(&no_match_request(&format!("req-{n}"), &client_id), &[], &[]).await,
                 }
             });
         }
@@ -220,5 +213,35 @@ async fn concurrent_requests_purges_and_client_additions_all_succeed_and_keep_th
         assert_eq!(requests, 51, "{backend:?}");
         let verified = t.store.verify_audit().await.unwrap();
         assert_eq!(verified.first_break, None, "{backend:?}");
+    }
+}
+
+/// Requests recorded at the same moment share a transaction; one that cannot be written (a
+/// client reusing a request id) must fail alone, and nothing of it may be kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_recording_that_cannot_be_written_fails_alone_among_concurrent_ones() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let (client, _) = t.store.add_client("acme", &[purposes::TRACING], now()).await.unwrap();
+        t.store.record_release(&no_match_request("reused", &client.id), &[], &[]).await.unwrap();
+        for round in 0..5 {
+            let mut tasks = tokio::task::JoinSet::new();
+            for n in 0..16 {
+                let store = t.store.clone();
+                let id = if n == 7 { "reused".to_string() } else { format!("req-{round}-{n}") };
+                let r = no_match_request(&id, &client.id);
+                tasks.spawn(async move { (id, store.record_release(&r, &[], &[]).await) });
+            }
+            while let Some(done) = tasks.join_next().await {
+                let (id, outcome) = done.unwrap();
+                assert_eq!(outcome.is_err(), id == "reused", "{backend:?}: {id}: {outcome:?}");
+            }
+        }
+        let entries = t.store.audit_entries().await.unwrap();
+        let recorded: Vec<&str> =
+            entries.iter().filter(|e| e.action == "client_request").map(|e| e.target.as_str()).collect();
+        assert_eq!(recorded.len(), 1 + 5 * 15, "{backend:?}");
+        assert_eq!(recorded.iter().filter(|t| **t == "reused").count(), 1, "{backend:?}");
+        assert_eq!(t.store.verify_audit().await.unwrap().first_break, None, "{backend:?}");
     }
 }

@@ -14,8 +14,10 @@ use crate::cli::{BenchCommand, Global, IngestArgs, ModeArg};
 use crate::{config, memory};
 
 pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
-    let (rows, seed, dir, postgres_url) = match cmd {
-        BenchCommand::Ingest { rows, seed, dir, postgres_url } => (rows, seed, dir, postgres_url),
+    let (rows, seed, dir, postgres_url, skip_sqlite) = match cmd {
+        BenchCommand::Ingest { rows, seed, dir, postgres_url, skip_sqlite } => {
+            (rows, seed, dir, postgres_url, skip_sqlite)
+        }
         BenchCommand::Linkage(args) => return super::bench_linkage::run(global, args),
         BenchCommand::Screen(args) => return super::bench_screen::run(global, args),
         BenchCommand::Trace(args) => return super::bench_trace::run(global, args).await,
@@ -33,6 +35,9 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
         "sqlite",
         dataward_store::store::sqlite_url_for_path(&dir.join(format!("bench-{}.db", std::process::id()))),
     )];
+    if skip_sqlite {
+        targets.clear();
+    }
     if let Some(server) = postgres_url {
         targets.push(("postgres", fresh_postgres_database(&server).await?));
     }

@@ -1,0 +1,174 @@
+//! Group commit for recorded client requests.
+//!
+//! Every client request is recorded (the request with its decisions, its ledger rows and its
+//! audit entry) in a transaction that commits before the answer is built. One transaction per
+//! request made the commit the busiest step under concurrent load: on SQLite every request
+//! waited its turn for the single writer, on PostgreSQL every commit waited for its own WAL
+//! flush. So a request to record joins a queue, and whichever waiting request gets the queue's
+//! writer lock writes every queued recording in one transaction and then tells each waiting
+//! request whether its rows committed. An answer still leaves only after the transaction holding
+//! its rows has committed; a request whose recording failed gets an error and releases nothing.
+//! If a shared transaction fails, each recording is written again in a transaction of its own,
+//! so one bad recording (a client reusing a request id) fails only its own request.
+
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+
+use crate::audit::append_many_on;
+use crate::release::{Disclosure, RequestRecord};
+use crate::sql::{Val, insert_rows};
+use crate::{Store, StoreError};
+
+/// One request as it will be recorded.
+pub(crate) struct Recording {
+    pub(crate) request: RequestRecord,
+    /// The decisions in their stored form (`decisions_codec`).
+    pub(crate) decisions: String,
+    pub(crate) decision_count: usize,
+    pub(crate) disclosures: Vec<Disclosure>,
+    /// `request.at` as a timestamp (the audit entry's time).
+    pub(crate) at: jiff::Timestamp,
+}
+
+type Waiting = (Recording, oneshot::Sender<Result<(), String>>);
+
+/// The recordings waiting to be written, and the lock of whoever writes them.
+#[derive(Debug, Default)]
+pub(crate) struct ReleaseQueue {
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for Recording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Recording({})", self.request.id)
+    }
+}
+
+impl Store {
+    /// Records `recording`, with whatever other recordings are waiting, and returns once the
+    /// transaction holding it has committed.
+    pub(crate) async fn record_queued(&self, recording: Recording) -> Result<(), StoreError> {
+        let (done, outcome) = oneshot::channel();
+        self.releases.waiting.lock().expect("release queue lock").push((recording, done));
+        let writer = self.releases.writer.clone().lock_owned().await;
+        // Empty when an earlier writer already took this recording with its own.
+        let batch = std::mem::take(&mut *self.releases.waiting.lock().expect("release queue lock"));
+        if batch.is_empty() {
+            drop(writer);
+        } else {
+            // Written by a task of its own, holding the writer lock until done: if this request
+            // is cancelled (its client hung up), the others in the batch still get their answer.
+            let store = self.clone();
+            tokio::spawn(async move {
+                store.write_batch(batch).await;
+                drop(writer);
+            });
+        }
+        match outcome.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(StoreError::NotRecorded(reason)),
+            Err(_) => Err(StoreError::NotRecorded("the writer stopped before it was written".into())),
+        }
+    }
+
+    async fn write_batch(&self, batch: Vec<Waiting>) {
+        let (recordings, senders): (Vec<Recording>, Vec<_>) = batch.into_iter().unzip();
+        let together = self.write_recordings(&recordings).await;
+        if together.is_ok() || recordings.len() == 1 {
+            let outcome = together.map_err(|e| e.to_string());
+            for sender in senders {
+                let _ = sender.send(outcome.clone());
+            }
+            return;
+        }
+        for (recording, sender) in recordings.iter().zip(senders) {
+            let outcome = self.write_recordings(std::slice::from_ref(recording)).await.map_err(|e| e.to_string());
+            let _ = sender.send(outcome);
+        }
+    }
+
+    /// Writes `recordings` in one transaction: a handful of statements whatever their number.
+    async fn write_recordings(&self, recordings: &[Recording]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let requests = recordings
+            .iter()
+            .map(|r| {
+                let q = &r.request;
+                vec![
+                    Val::Text(q.id.clone()),
+                    Val::Text(q.client_id.clone()),
+                    Val::Text(q.kind.clone()),
+                    Val::Text(q.purpose.clone()),
+                    Val::Text(q.at.clone()),
+                    Val::OptText(q.person_id.clone()),
+                    Val::Text(q.band.clone()),
+                    Val::Text(r.decisions.clone()),
+                ]
+            })
+            .collect();
+        insert_rows(
+            self.backend,
+            &mut tx,
+            "client_requests",
+            &["id", "client_id", "kind", "purpose", "at", "person_id", "band", "decisions"],
+            requests,
+        )
+        .await?;
+        let mut ledger = Vec::new();
+        for r in recordings {
+            let q = &r.request;
+            for d in &r.disclosures {
+                let person = q.person_id.clone().unwrap_or_default();
+                ledger.push(vec![
+                    Val::Text(q.id.clone()),
+                    Val::Text(q.client_id.clone()),
+                    Val::Text(q.purpose.clone()),
+                    Val::Text(d.basis.clone()),
+                    Val::Text(person),
+                    Val::Text(d.category.clone()),
+                    Val::Text(d.field.clone()),
+                    Val::Text(d.disclosure.to_string()),
+                    Val::Text(d.source_record_id.clone()),
+                    Val::Text(d.partner_id.clone()),
+                    Val::Text(q.at.clone()),
+                ]);
+            }
+        }
+        insert_rows(
+            self.backend,
+            &mut tx,
+            "disclosures",
+            &[
+                "request_id",
+                "client_id",
+                "purpose",
+                "basis",
+                "person_id",
+                "category",
+                "field",
+                "disclosure",
+                "source_record_id",
+                "partner_id",
+                "at",
+            ],
+            ledger,
+        )
+        .await?;
+        let mut entries = Vec::with_capacity(recordings.len());
+        for r in recordings {
+            let q = &r.request;
+            let values = r.disclosures.iter().filter(|d| d.disclosure == "value").count();
+            let detail = serde_json::json!({
+                "kind": q.kind, "purpose": q.purpose, "band": q.band, "person": q.person_id,
+                "decisions": r.decision_count, "disclosures": r.disclosures.len(), "values": values,
+            });
+            let actor = dataward_core::audit::Actor::Client(q.client_id.clone());
+            entries.push((dataward_core::audit::NewAuditEntry::new(actor, "client_request", &q.id, detail)?, r.at));
+        }
+        append_many_on(self.backend, &mut tx, &entries).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
