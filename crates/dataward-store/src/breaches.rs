@@ -13,6 +13,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::lifecycle::audit_hook::lifecycle_audit;
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -108,6 +109,7 @@ impl Store {
         }
         let id = new_id();
         let categories: Vec<&str> = new.categories.iter().map(|c| c.as_str()).collect();
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO breach_incidents (id, exposure, categories, description, detected_at, opened_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -118,10 +120,11 @@ impl Store {
         .bind(&description)
         .bind(new.detected_at.to_string())
         .bind(now.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        self.lifecycle_audit(actor, "breach_open", json!({ "breach": id, "exposure": new.exposure.to_string() }), now)
-            .await?;
+        let detail = json!({ "breach": id, "exposure": new.exposure.to_string() });
+        lifecycle_audit(&mut tx, actor, "breach_open", detail, now).await?;
+        tx.commit().await?;
         self.breach(&id).await
     }
 
@@ -162,6 +165,7 @@ impl Store {
         if let Some(at) = &breach.closed_at {
             return Err(StoreError::Conflict(format!("breach {id} was already closed at {at}")));
         }
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE breach_incidents SET closed_at = $1, reported_to_ico = $2, close_note = $3
              WHERE id = $4 AND closed_at IS NULL",
@@ -170,10 +174,11 @@ impl Store {
         .bind(i64::from(reported_to_ico))
         .bind(note)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        self.lifecycle_audit(actor, "breach_close", json!({ "breach": id, "reported_to_ico": reported_to_ico }), now)
-            .await?;
+        let detail = json!({ "breach": id, "reported_to_ico": reported_to_ico });
+        lifecycle_audit(&mut tx, actor, "breach_close", detail, now).await?;
+        tx.commit().await?;
         self.breach(id).await
     }
 

@@ -9,6 +9,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit_hook::lifecycle_audit;
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -76,6 +77,7 @@ impl Store {
             HoldSubject::PartnerName(name) => HoldTarget::Partner(self.partner_by_name(name).await?.id),
         };
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO legal_holds (id, target_kind, target_id, reason, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -84,9 +86,11 @@ impl Store {
         .bind(target.id())
         .bind(&reason)
         .bind(now.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        self.lifecycle_audit(actor, "hold_add", json!({ "hold": id, "target": target, "reason": reason }), now).await?;
+        let detail = json!({ "hold": id, "target": target, "reason": reason });
+        lifecycle_audit(&mut tx, actor, "hold_add", detail, now).await?;
+        tx.commit().await?;
         self.hold(&id).await
     }
 
@@ -124,14 +128,16 @@ impl Store {
         if let Some(at) = &hold.lifted_at {
             return Err(StoreError::Conflict(format!("legal hold {id} was already lifted at {at}")));
         }
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE legal_holds SET lifted_at = $1, lift_reason = $2 WHERE id = $3 AND lifted_at IS NULL")
             .bind(now.to_string())
             .bind(&reason)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        self.lifecycle_audit(actor, "hold_lift", json!({ "hold": id, "target": hold.target, "reason": reason }), now)
-            .await?;
+        let detail = json!({ "hold": id, "target": hold.target, "reason": reason });
+        lifecycle_audit(&mut tx, actor, "hold_lift", detail, now).await?;
+        tx.commit().await?;
         self.hold(id).await
     }
 

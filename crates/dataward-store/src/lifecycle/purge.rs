@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use super::audit_hook::lifecycle_audit;
 use super::removal::{Removal, remove_records};
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
@@ -223,14 +224,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
         if !report.is_empty() {
             let by_partner: Vec<_> = report
                 .partners
                 .iter()
                 .map(|p| json!({ "partner": p.partner, "reason": p.reason, "records": p.records }))
                 .collect();
-            self.lifecycle_audit(
+            lifecycle_audit(
+                &mut tx,
                 req.actor.clone(),
                 "purge_apply",
                 json!({ "records": report.records, "values": report.values, "persons": report.persons_removed, "partners": by_partner }),
@@ -238,6 +239,7 @@ impl Store {
             )
             .await?;
         }
+        tx.commit().await?;
         Ok(report)
     }
 

@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use serde_json::json;
 
+use crate::lifecycle::audit_hook::lifecycle_audit;
 use crate::partners::Partner;
 use crate::{Store, StoreError};
 
@@ -19,6 +20,7 @@ impl Store {
     ) -> Result<Partner, StoreError> {
         let partner = self.partner_by_name(name).await?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE partners SET status = 'withdrawn', withdrawn_at = $1, withdrawal_reason = $2
              WHERE id = $3 AND status = 'active'",
@@ -26,7 +28,7 @@ impl Store {
         .bind(now.to_string())
         .bind(reason)
         .bind(&partner.id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         if changed == 0 {
@@ -35,8 +37,9 @@ impl Store {
                 partner.withdrawn_at.as_deref().unwrap_or("an unknown time")
             )));
         }
-        self.lifecycle_audit(actor, "partner_withdraw", json!({ "partner": partner.name, "reason": reason }), now)
-            .await?;
+        let detail = json!({ "partner": partner.name, "reason": reason });
+        lifecycle_audit(&mut tx, actor, "partner_withdraw", detail, now).await?;
+        tx.commit().await?;
         self.partner_by_name(name).await
     }
 }

@@ -14,6 +14,7 @@ use dataward_core::selection::facets_of;
 use jiff::civil::Date;
 use sqlx::{AnyConnection, Row};
 
+use crate::sql::{Val, insert_rows};
 use crate::{Store, StoreError};
 
 impl Store {
@@ -65,22 +66,30 @@ impl Store {
             Blocker::default().keys(&form).into_iter().map(|k| self.indexer.block_key(k)).collect();
         block_keys.sort_unstable();
         block_keys.dedup();
-        for k in block_keys {
-            sqlx::query("INSERT INTO blocking_keys (block_key, source_record_id, person_id) VALUES ($1, $2, $3)")
-                .bind(k)
-                .bind(record_id)
-                .bind(&person_id)
-                .execute(&mut *conn)
-                .await?;
-        }
-        for (name, value) in facets_of(&clean) {
-            sqlx::query("INSERT INTO selection_facets (facet_hash, person_id, source_record_id) VALUES ($1, $2, $3)")
-                .bind(self.indexer.digest(&format!("facet:{name}"), &value).to_vec())
-                .bind(&person_id)
-                .bind(record_id)
-                .execute(&mut *conn)
-                .await?;
-        }
+        let key_rows = block_keys
+            .into_iter()
+            .map(|k| vec![Val::Int(k), Val::Text(record_id.to_string()), Val::Text(person_id.clone())])
+            .collect();
+        insert_rows(self.backend, conn, "blocking_keys", &["block_key", "source_record_id", "person_id"], key_rows)
+            .await?;
+        let facet_rows = facets_of(&clean)
+            .into_iter()
+            .map(|(name, value)| {
+                vec![
+                    Val::Blob(self.indexer.digest(&format!("facet:{name}"), &value).to_vec()),
+                    Val::Text(person_id.clone()),
+                    Val::Text(record_id.to_string()),
+                ]
+            })
+            .collect();
+        insert_rows(
+            self.backend,
+            conn,
+            "selection_facets",
+            &["facet_hash", "person_id", "source_record_id"],
+            facet_rows,
+        )
+        .await?;
         Ok(())
     }
 }

@@ -357,3 +357,27 @@ async fn a_hold_on_a_partner_keeps_all_of_its_records() {
         assert_eq!(count(&t, "SELECT COUNT(*) FROM source_records").await, 3);
     }
 }
+
+/// A lifecycle action and its audit entry commit together: when the entry cannot be appended
+/// (here the chain's head row is gone), the withdrawal and the hold are not kept either.
+#[tokio::test]
+async fn a_withdrawal_or_a_hold_whose_audit_entry_fails_is_not_kept() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let when = at("2026-03-01T10:00:00Z");
+        partner_with(&t.store, "leave-co", 365).await;
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        sqlx::query("DELETE FROM audit_head").execute(&pool).await.unwrap();
+        pool.close().await;
+
+        let actor = dataward_core::audit::Actor::Cli;
+        let withdrawn = t.store.withdraw_partner("leave-co", Some("contract ended"), when, actor.clone()).await;
+        assert!(withdrawn.is_err(), "{backend:?}: the audit append must fail");
+        let partner = t.store.partner_by_name("leave-co").await.unwrap();
+        assert_eq!(partner.status, PartnerStatus::Active, "{backend:?}: an unaudited withdrawal is not kept");
+
+        let subject = HoldSubject::PartnerName("leave-co".into());
+        assert!(t.store.add_hold(&subject, "litigation", when, actor).await.is_err(), "{backend:?}");
+        assert_eq!(count(&t, "SELECT COUNT(*) FROM legal_holds").await, 0, "{backend:?}: no unaudited hold");
+    }
+}
