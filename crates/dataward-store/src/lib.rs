@@ -28,7 +28,6 @@
 //! - `staff`, `staff_sessions`: console staff (Argon2id passwords, TOTP, lock-out) and their
 //!   sessions (tokens kept only as SHA-256 digests, each with its CSRF token).
 //! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
-//! - `checkpointer`: background WAL checkpoints for SQLite (never inside a request's commit).
 //! - `write_tx`: write transactions (on SQLite, one writer of the process at a time, in order).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
 //!
@@ -41,7 +40,6 @@
 pub mod api_keys;
 pub mod audit;
 pub mod breaches;
-mod checkpointer;
 pub mod clients;
 pub mod codec;
 mod decisions_codec;

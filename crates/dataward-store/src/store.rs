@@ -81,8 +81,6 @@ pub struct Store {
     pub(crate) write_turn: crate::write_tx::WriteTurn,
     /// Client requests waiting to be recorded together (see [`crate::release_queue`]).
     pub(crate) releases: Arc<crate::release_queue::ReleaseQueue>,
-    /// Keeps a SQLite store's background checkpoint task running (see [`crate::checkpointer`]).
-    _checkpoints: Option<Arc<crate::checkpointer::Alive>>,
 }
 
 /// SQLite page cache per pooled connection, in KiB (see `Store::open`).
@@ -132,8 +130,6 @@ impl Store {
                     // cache for the batch (`Store::begin_ingest`).
                     set_sqlite_cache_kib(conn, SERVING_CACHE_KIB).await?;
                     conn.execute("PRAGMA temp_store = MEMORY").await?;
-                    // Checkpoints run in the background, never inside a request's commit.
-                    conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     Ok(())
                 })
             })
@@ -148,7 +144,6 @@ impl Store {
         let mut conn = pool.acquire().await?;
         crate::keys::check_master_key(&mut conn, &master).await?;
         drop(conn);
-        let checkpoints = (backend == Backend::Sqlite).then(|| crate::checkpointer::start(url.clone()));
         Ok(Store {
             pool,
             backend,
@@ -158,7 +153,6 @@ impl Store {
             ingest_queue: Default::default(),
             write_turn: Default::default(),
             releases: Default::default(),
-            _checkpoints: checkpoints,
         })
     }
 
