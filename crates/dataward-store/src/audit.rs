@@ -13,6 +13,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::sql::{Val, insert_rows};
+use crate::store::Backend;
 use crate::{Store, StoreError};
 
 /// What `audit verify` found.
@@ -42,62 +43,50 @@ pub async fn append_audit_on(
     entry: &NewAuditEntry,
     now: Timestamp,
 ) -> Result<AuditEntry, StoreError> {
-    // Taking the head row first is what serialises appends; its old hash is returned because
-    // only `seq` is changed here.
-    let (seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *conn)
-            .await?;
-    let chained = entry.chain(seq, &now.to_string(), &prev_hash);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(chained.seq)
-    .bind(&chained.at)
-    .bind(&chained.actor)
-    .bind(&chained.action)
-    .bind(&chained.target)
-    .bind(&chained.detail)
-    .bind(&chained.prev_hash)
-    .bind(&chained.hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&chained.hash).execute(&mut *conn).await?;
-    Ok(chained)
+    let mut chained = append_many_on(conn, &[(entry.clone(), now)]).await?;
+    chained.pop().ok_or_else(|| StoreError::Corrupt("an audit append returned no entry".into()))
 }
 
-/// Appends `entries` in order on `conn` (an open transaction), each at its own time: three
-/// statements whatever their number (the recording of concurrent client requests uses this).
+/// Appends `entries` in order on `conn`, each at its own time, in three statements whatever
+/// their number (the recording of concurrent client requests appends many at once). Returns
+/// them as chained.
 pub(crate) async fn append_many_on(
-    backend: crate::store::Backend,
     conn: &mut AnyConnection,
     entries: &[(NewAuditEntry, Timestamp)],
-) -> Result<(), StoreError> {
+) -> Result<Vec<AuditEntry>, StoreError> {
     if entries.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let count = entries.len() as i64;
+    // Taking the head row first is what serialises appends; its old hash is returned because
+    // only `seq` is changed here.
     let (last, mut prev_hash): (i64, String) =
         sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
             .bind(count)
             .fetch_one(&mut *conn)
             .await?;
-    let mut rows = Vec::with_capacity(entries.len());
+    let mut chained = Vec::with_capacity(entries.len());
     for (i, (entry, at)) in entries.iter().enumerate() {
-        let chained = entry.chain(last - count + 1 + i as i64, &at.to_string(), &prev_hash);
-        prev_hash = chained.hash.clone();
-        rows.push(vec![
-            Val::Int(chained.seq),
-            Val::Text(chained.at),
-            Val::Text(chained.actor),
-            Val::Text(chained.action),
-            Val::Text(chained.target),
-            Val::Text(chained.detail),
-            Val::Text(chained.prev_hash),
-            Val::Text(chained.hash),
-        ]);
+        let entry = entry.chain(last - count + 1 + i as i64, &at.to_string(), &prev_hash);
+        prev_hash = entry.hash.clone();
+        chained.push(entry);
     }
+    let rows = chained
+        .iter()
+        .map(|c| {
+            vec![
+                Val::Int(c.seq),
+                Val::Text(c.at.clone()),
+                Val::Text(c.actor.clone()),
+                Val::Text(c.action.clone()),
+                Val::Text(c.target.clone()),
+                Val::Text(c.detail.clone()),
+                Val::Text(c.prev_hash.clone()),
+                Val::Text(c.hash.clone()),
+            ]
+        })
+        .collect();
+    let backend = Backend::of_connection(conn);
     insert_rows(
         backend,
         conn,
@@ -107,7 +96,7 @@ pub(crate) async fn append_many_on(
     )
     .await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev_hash).execute(&mut *conn).await?;
-    Ok(())
+    Ok(chained)
 }
 
 /// Builds and appends one entry on `conn` (the store's own hooks use this).

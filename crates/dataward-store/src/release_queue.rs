@@ -119,14 +119,15 @@ impl Store {
         let mut ledger = Vec::new();
         for r in recordings {
             let q = &r.request;
+            // `record_release` refused disclosures without a person.
+            let person = q.person_id.clone().unwrap_or_default();
             for d in &r.disclosures {
-                let person = q.person_id.clone().unwrap_or_default();
                 ledger.push(vec![
                     Val::Text(q.id.clone()),
                     Val::Text(q.client_id.clone()),
                     Val::Text(q.purpose.clone()),
                     Val::Text(d.basis.clone()),
-                    Val::Text(person),
+                    Val::Text(person.clone()),
                     Val::Text(d.category.clone()),
                     Val::Text(d.field.clone()),
                     Val::Text(d.disclosure.to_string()),
@@ -167,7 +168,7 @@ impl Store {
             let actor = dataward_core::audit::Actor::Client(q.client_id.clone());
             entries.push((dataward_core::audit::NewAuditEntry::new(actor, "client_request", &q.id, detail)?, r.at));
         }
-        append_many_on(self.backend, &mut tx, &entries).await?;
+        append_many_on(&mut tx, &entries).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -17,6 +17,11 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend an open connection talks to.
+    pub(crate) fn of_connection(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") { Backend::Sqlite } else { Backend::Postgres }
+    }
+
     /// The backend a URL selects.
     pub fn of_url(url: &str) -> Result<Backend, StoreError> {
         if url.starts_with("sqlite:") {

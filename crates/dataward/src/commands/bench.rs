@@ -31,12 +31,10 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
         println!("generated {} rows into {} in {:.1?}", rows, file.display(), started.elapsed());
     }
     let size = std::fs::metadata(&file)?.len();
-    let mut targets = vec![(
-        "sqlite",
-        dataward_store::store::sqlite_url_for_path(&dir.join(format!("bench-{}.db", std::process::id()))),
-    )];
-    if skip_sqlite {
-        targets.clear();
+    let mut targets = Vec::new();
+    if !skip_sqlite {
+        let path = dir.join(format!("bench-{}.db", std::process::id()));
+        targets.push(("sqlite", dataward_store::store::sqlite_url_for_path(&path)));
     }
     if let Some(server) = postgres_url {
         targets.push(("postgres", fresh_postgres_database(&server).await?));
