@@ -86,13 +86,16 @@ pub struct Store {
     pub(crate) write_turn: crate::write_tx::WriteTurn,
     /// Client requests waiting to be recorded together (see [`crate::release_queue`]).
     pub(crate) releases: Arc<crate::release_queue::ReleaseQueue>,
+    /// SQLite page cache of the connection holding an ingest batch, in KiB.
+    pub(crate) ingest_cache_kib: u32,
 }
 
 /// SQLite page cache per pooled connection, in KiB (see `Store::open`).
 pub(crate) const SERVING_CACHE_KIB: u32 = 8 * 1024;
-/// SQLite page cache of the connection holding an ingest batch, in KiB: a big batch's B-tree
-/// pages stay in memory instead of spilling to the WAL again and again.
-pub(crate) const INGEST_CACHE_KIB: u32 = 256 * 1024;
+/// SQLite page cache of the connection holding an ingest batch by default, in MiB: a big
+/// batch's B-tree pages stay in memory instead of spilling to the WAL again and again (see
+/// [`Store::with_ingest_cache_mib`]).
+pub const DEFAULT_INGEST_CACHE_MIB: u32 = 256;
 
 /// Sets the SQLite page cache of one connection (a number from this crate, never input).
 pub(crate) async fn set_sqlite_cache_kib(conn: &mut sqlx::AnyConnection, kib: u32) -> Result<(), sqlx::Error> {
@@ -158,7 +161,19 @@ impl Store {
             ingest_queue: Default::default(),
             write_turn: Default::default(),
             releases: Default::default(),
+            ingest_cache_kib: DEFAULT_INGEST_CACHE_MIB * 1024,
         })
+    }
+
+    /// Sets the SQLite page cache an ingest batch gets (ignored on PostgreSQL). A batch
+    /// whose pages outgrow it spills them into the write-ahead log, and every later read of
+    /// a spilled page searches the log's index, one hash table per 4,096 pages: a
+    /// million-row batch with the default cache slows to a crawl that way. Give a large
+    /// initial load a cache the size of what it writes (about 12 KiB a row) when the memory
+    /// is there. The cache shrinks back when the batch ends.
+    pub fn with_ingest_cache_mib(mut self, mib: u32) -> Store {
+        self.ingest_cache_kib = mib.max(1).saturating_mul(1024);
+        self
     }
 
     pub fn backend(&self) -> Backend {

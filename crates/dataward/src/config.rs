@@ -120,13 +120,23 @@ pub async fn open_store(global: &Global) -> Result<Store> {
 pub async fn open_store_with(global: &Global, master: MasterKey) -> Result<Store> {
     let profile = load_profile(&global.profile)?;
     let indexer = load_secret(&global.secret_file)?;
-    open_url(&global.database_url, indexer, master, &profile.region).await
+    open_url(&global.database_url, indexer, master, &profile.region, global.ingest_cache_mib).await
 }
 
-/// Opens the store at `url` and claims or checks its storage region.
-pub async fn open_url(url: &str, indexer: Indexer, master: MasterKey, region: &str) -> Result<Store> {
+/// Opens the store at `url` (with the given ingest page cache) and claims or checks its
+/// storage region.
+pub async fn open_url(
+    url: &str,
+    indexer: Indexer,
+    master: MasterKey,
+    region: &str,
+    ingest_cache_mib: u32,
+) -> Result<Store> {
     let shown = dataward_store::store::redact_url(url);
-    let store = Store::open(url, indexer, master).await.with_context(|| format!("opening the store at {shown}"))?;
+    let store = Store::open(url, indexer, master)
+        .await
+        .with_context(|| format!("opening the store at {shown}"))?
+        .with_ingest_cache_mib(ingest_cache_mib);
     store.claim_region(region).await.with_context(|| format!("opening the store at {shown}"))?;
     Ok(store)
 }

@@ -11,6 +11,12 @@ use crate::{Backend, Store, StoreError};
 
 /// Parameters per `IN (...)` list.
 const CHUNK: usize = 5_000;
+/// Block keys per lookup statement on PostgreSQL. The planner costs an index scan by the
+/// number of keys and a sequential scan by the table's size, so an `IN` list of thousands of
+/// keys scans the whole `blocking_keys` table (60 ms a statement at 100,000 records, growing
+/// with the table) where a few hundred take the primary key, and a full list of this length
+/// is one statement text, prepared once per connection.
+const PG_KEY_CHUNK: usize = 400;
 
 /// A person held in the store with its records in matching form, in record-id order.
 pub(crate) struct HeldPerson {
@@ -41,7 +47,11 @@ pub(crate) async fn candidate_persons(
     keys.sort_unstable();
     keys.dedup();
     let mut persons = BTreeSet::new();
-    for chunk in keys.chunks(CHUNK) {
+    let per_statement = match backend {
+        Backend::Sqlite => CHUNK,
+        Backend::Postgres => PG_KEY_CHUNK,
+    };
+    for chunk in keys.chunks(per_statement) {
         // `max_block` is a number from the blocker, never input: safe to write into the SQL.
         let sql = format!(
             "SELECT DISTINCT person_id FROM blocking_keys WHERE block_key IN (

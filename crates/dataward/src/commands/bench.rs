@@ -46,7 +46,7 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
     for (backend, url) in targets {
         let indexer = config::load_secret(&dir.join("bench.secret"))?;
         let master = config::load_master_key(&dir.join("bench.master-key"))?;
-        let store = config::open_url(&url, indexer, master, &profile.region).await?;
+        let store = config::open_url(&url, indexer, master, &profile.region, global.ingest_cache_mib).await?;
         let new = NewPartner { name: "bench-partner".into(), channel: Channel::Competition, retention_days: 365 };
         store.add_partner(&new, config::now()?).await?;
         memory::reset_peak_rss();

@@ -82,7 +82,7 @@ pub async fn run(global: &Global, args: BenchTraceArgs) -> Result<()> {
             } else {
                 dataward_store::store::sqlite_url_for_path(Path::new(spec))
             };
-            let store = config::open_url(&url, indexer, master, &profile.region).await?;
+            let store = config::open_url(&url, indexer, master, &profile.region, global.ingest_cache_mib).await?;
             let recorded = store
                 .meta(POPULATION_META)
                 .await?
@@ -121,7 +121,7 @@ pub async fn run(global: &Global, args: BenchTraceArgs) -> Result<()> {
                     .context("creating the benchmark database")?
                 }
             };
-            let store = config::open_url(&url, indexer, master, &profile.region).await?;
+            let store = config::open_url(&url, indexer, master, &profile.region, global.ingest_cache_mib).await?;
             build_store(&store, &profile, &args.dir, population).await?;
             store.set_meta(POPULATION_META, &population.encode()).await?;
             (store, population, url)

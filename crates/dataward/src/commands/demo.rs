@@ -35,7 +35,7 @@ pub async fn run(global: &Global, args: DemoArgs) -> Result<()> {
     let url = dataward_store::store::sqlite_url_for_path(&db_path);
     let indexer = config::load_secret(&args.dir.join("dataward.secret"))?;
     let master = config::load_master_key(&args.dir.join("dataward.master-key"))?;
-    let store = config::open_url(&url, indexer, master, &profile.region).await?;
+    let store = config::open_url(&url, indexer, master, &profile.region, global.ingest_cache_mib).await?;
 
     let mut partner_keys = Vec::new();
     for (name, channel, file) in PARTNERS {
