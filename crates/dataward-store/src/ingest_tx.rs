@@ -37,7 +37,7 @@ use crate::linkage::candidates::{candidate_persons, held_persons, keyed_probe_ke
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
 use crate::sql::{Val, insert_rows, placeholder_list};
-use crate::store::{Backend, SERVING_CACHE_KIB, new_id, set_sqlite_cache_kib};
+use crate::store::{Backend, new_id, set_sqlite_cache_kib};
 use crate::{Store, StoreError};
 
 /// A row that could not be stored, with where and why. `raw` is the row as read; it is written
@@ -130,7 +130,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<IngestTx, StoreError> {
         let queued = self.ingest_queue.clone().lock_owned().await;
-        let mut tx = self.begin_write().await?;
+        // Its own connection: the page cache set here leaves with it, whatever becomes of the batch.
+        let mut tx = self.begin_dedicated_write().await?;
         match self.backend {
             Backend::Sqlite => set_sqlite_cache_kib(&mut tx, self.ingest_cache_kib).await?,
             Backend::Postgres => {
@@ -522,10 +523,6 @@ impl IngestTx {
         });
         let actor = self.audit_actor.clone();
         crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
-        if self.store.backend == Backend::Sqlite {
-            // The connection goes back to the pool to serve: its cache shrinks back.
-            set_sqlite_cache_kib(&mut self.tx, SERVING_CACHE_KIB).await?;
-        }
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
         self.store.train_linkage_if_bootstrap(self.now).await?;
@@ -626,5 +623,55 @@ impl IngestTx {
         .execute(&mut *self.tx)
         .await?;
         Ok(removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use dataward_core::partner::{Channel, IngestMode};
+    use dataward_core::profile::LinkageThresholds;
+
+    use super::BatchSource;
+    use crate::partners::NewPartner;
+    use crate::store::{DEFAULT_INGEST_CACHE_MIB, SERVING_CACHE_KIB};
+    use crate::testing::fresh_store;
+    use crate::{Backend, Store};
+
+    async fn cache_kib(conn: &mut sqlx::AnyConnection) -> i64 {
+        let (size,): (i64,) = sqlx::query_as("PRAGMA cache_size").fetch_one(conn).await.unwrap();
+        -size
+    }
+
+    async fn batch_cache_kib(store: &Store) -> i64 {
+        let now: jiff::Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
+        let new = NewPartner { name: "p".into(), channel: Channel::Competition, retention_days: 365 };
+        let partner = match store.partner_by_name("p").await.ok() {
+            Some(p) => p,
+            None => store.add_partner(&new, now).await.unwrap().0,
+        };
+        let source = BatchSource {
+            file_name: "f.csv".into(),
+            format: "csv",
+            mode: IngestMode::Append,
+            linkage: LinkageThresholds { link: 0.999, possible: 0.9 },
+        };
+        let mut batch = store.begin_ingest(&partner, source, now).await.unwrap();
+        cache_kib(&mut batch.tx).await
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_batch_gets_the_configured_page_cache() {
+        let t = fresh_store(Backend::Sqlite).await;
+        assert_eq!(batch_cache_kib(&t.store).await, i64::from(DEFAULT_INGEST_CACHE_MIB) * 1024);
+        let store = t.store.clone().with_ingest_cache_mib(3);
+        assert_eq!(batch_cache_kib(&store).await, 3 * 1024);
+        // The batches above were abandoned; their connections did not go back to the pool,
+        // so every pooled connection still serves with the small cache.
+        let mut conns = Vec::new();
+        for _ in 0..4 {
+            let mut conn = store.pool.acquire().await.unwrap();
+            assert_eq!(cache_kib(&mut conn).await, i64::from(SERVING_CACHE_KIB));
+            conns.push(conn);
+        }
     }
 }

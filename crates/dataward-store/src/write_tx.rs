@@ -11,7 +11,8 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::store::Backend;
@@ -29,18 +30,40 @@ pub(crate) struct WriteTurn(Arc<Mutex<()>>);
 pub(crate) struct WriteTx {
     // Declared before the turn so that a dropped transaction is rolled back before the next
     // writer is let in.
-    tx: Transaction<'static, Any>,
+    tx: Held,
     _turn: Option<OwnedMutexGuard<()>>,
+}
+
+/// The connection a write transaction runs on.
+enum Held {
+    /// A pooled connection that goes back to the pool afterwards (sqlx's own transaction).
+    Pooled(Transaction<'static, Any>),
+    /// A connection closed afterwards, committed or not (see [`Store::begin_dedicated_write`]):
+    /// the transaction is begun and committed by statement, and a connection closed with its
+    /// transaction open rolls it back.
+    Dedicated(PoolConnection<Any>),
 }
 
 impl WriteTx {
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await?;
+        match self.tx {
+            Held::Pooled(tx) => tx.commit().await?,
+            Held::Dedicated(mut conn) => {
+                conn.execute("COMMIT").await?;
+                // Closed now, before the write turn passes on, rather than by a task later.
+                conn.close().await?;
+            }
+        }
         Ok(())
     }
 
     pub(crate) async fn rollback(self) -> Result<(), StoreError> {
-        self.tx.rollback().await?;
+        match self.tx {
+            Held::Pooled(tx) => tx.rollback().await?,
+            Held::Dedicated(mut conn) => {
+                conn.execute("ROLLBACK").await?;
+            }
+        }
         Ok(())
     }
 }
@@ -48,13 +71,19 @@ impl WriteTx {
 impl Deref for WriteTx {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
-        &self.tx
+        match &self.tx {
+            Held::Pooled(tx) => tx,
+            Held::Dedicated(conn) => conn,
+        }
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        match &mut self.tx {
+            Held::Pooled(tx) => tx,
+            Held::Dedicated(conn) => conn,
+        }
     }
 }
 
@@ -69,9 +98,32 @@ impl Store {
                     .await
                     .map_err(|_| StoreError::Conflict("the store is busy with another write; try again".into()))?;
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx { tx, _turn: Some(turn) })
+                Ok(WriteTx { tx: Held::Pooled(tx), _turn: Some(turn) })
             }
-            Backend::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _turn: None }),
+            Backend::Postgres => Ok(WriteTx { tx: Held::Pooled(self.pool.begin().await?), _turn: None }),
         }
+    }
+
+    /// Like [`Store::begin_write`], on a connection that is closed when the transaction ends
+    /// instead of going back to the pool: for a transaction that changes its connection's
+    /// settings (an ingest batch's page cache), so that neither a finished nor an abandoned one
+    /// hands those settings, or the memory they hold, to the next user of the pool.
+    pub(crate) async fn begin_dedicated_write(&self) -> Result<WriteTx, StoreError> {
+        let turn = match self.backend {
+            Backend::Sqlite => Some(
+                tokio::time::timeout(TURN_TIMEOUT, self.write_turn.0.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Conflict("the store is busy with another write; try again".into()))?,
+            ),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.pool.acquire().await?;
+        conn.close_on_drop();
+        conn.execute(match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        })
+        .await?;
+        Ok(WriteTx { tx: Held::Dedicated(conn), _turn: turn })
     }
 }
