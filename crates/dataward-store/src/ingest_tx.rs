@@ -632,7 +632,7 @@ mod tests {
     use dataward_core::profile::LinkageThresholds;
 
     use super::BatchSource;
-    use crate::partners::NewPartner;
+    use crate::partners::{NewPartner, Partner};
     use crate::store::{DEFAULT_INGEST_CACHE_MIB, SERVING_CACHE_KIB};
     use crate::testing::fresh_store;
     use crate::{Backend, Store};
@@ -642,29 +642,30 @@ mod tests {
         -size
     }
 
-    async fn batch_cache_kib(store: &Store) -> i64 {
-        let now: jiff::Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
-        let new = NewPartner { name: "p".into(), channel: Channel::Competition, retention_days: 365 };
-        let partner = match store.partner_by_name("p").await.ok() {
-            Some(p) => p,
-            None => store.add_partner(&new, now).await.unwrap().0,
-        };
+    fn now() -> jiff::Timestamp {
+        "2026-11-01T10:00:00Z".parse().unwrap()
+    }
+
+    /// The page cache of a batch opened (and abandoned) for `partner`.
+    async fn batch_cache_kib(store: &Store, partner: &Partner) -> i64 {
         let source = BatchSource {
             file_name: "f.csv".into(),
             format: "csv",
             mode: IngestMode::Append,
             linkage: LinkageThresholds { link: 0.999, possible: 0.9 },
         };
-        let mut batch = store.begin_ingest(&partner, source, now).await.unwrap();
+        let mut batch = store.begin_ingest(partner, source, now()).await.unwrap();
         cache_kib(&mut batch.tx).await
     }
 
     #[tokio::test]
     async fn a_sqlite_batch_gets_the_configured_page_cache() {
         let t = fresh_store(Backend::Sqlite).await;
-        assert_eq!(batch_cache_kib(&t.store).await, i64::from(DEFAULT_INGEST_CACHE_MIB) * 1024);
+        let new = NewPartner { name: "p".into(), channel: Channel::Competition, retention_days: 365 };
+        let partner = t.store.add_partner(&new, now()).await.unwrap().0;
+        assert_eq!(batch_cache_kib(&t.store, &partner).await, i64::from(DEFAULT_INGEST_CACHE_MIB) * 1024);
         let store = t.store.clone().with_ingest_cache_mib(3);
-        assert_eq!(batch_cache_kib(&store).await, 3 * 1024);
+        assert_eq!(batch_cache_kib(&store, &partner).await, 3 * 1024);
         // The batches above were abandoned; their connections did not go back to the pool,
         // so every pooled connection still serves with the small cache.
         let mut conns = Vec::new();

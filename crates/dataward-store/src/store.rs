@@ -169,8 +169,8 @@ impl Store {
     /// whose pages outgrow it spills them into the write-ahead log, and every later read of
     /// a spilled page searches the log's index, one hash table per 4,096 pages: a
     /// million-row batch with the default cache slows to a crawl that way. Give a large
-    /// initial load a cache the size of what it writes (about 12 KiB a row) when the memory
-    /// is there. The cache shrinks back when the batch ends.
+    /// initial load a cache the size of what it writes (about 11 KiB a row) when the memory
+    /// is there. The cache goes with the batch's connection, which is closed when it ends.
     pub fn with_ingest_cache_mib(mut self, mib: u32) -> Store {
         self.ingest_cache_kib = mib.max(1).saturating_mul(1024);
         self

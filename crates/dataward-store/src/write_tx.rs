@@ -94,9 +94,7 @@ impl Store {
     pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         match self.backend {
             Backend::Sqlite => {
-                let turn = tokio::time::timeout(TURN_TIMEOUT, self.write_turn.0.clone().lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Conflict("the store is busy with another write; try again".into()))?;
+                let turn = self.write_turn().await?;
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(WriteTx { tx: Held::Pooled(tx), _turn: Some(turn) })
             }
@@ -110,11 +108,7 @@ impl Store {
     /// hands those settings, or the memory they hold, to the next user of the pool.
     pub(crate) async fn begin_dedicated_write(&self) -> Result<WriteTx, StoreError> {
         let turn = match self.backend {
-            Backend::Sqlite => Some(
-                tokio::time::timeout(TURN_TIMEOUT, self.write_turn.0.clone().lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Conflict("the store is busy with another write; try again".into()))?,
-            ),
+            Backend::Sqlite => Some(self.write_turn().await?),
             Backend::Postgres => None,
         };
         let mut conn = self.pool.acquire().await?;
@@ -125,5 +119,12 @@ impl Store {
         })
         .await?;
         Ok(WriteTx { tx: Held::Dedicated(conn), _turn: turn })
+    }
+
+    /// Waits for this process's SQLite write turn, giving up as SQLite's busy timeout would.
+    async fn write_turn(&self) -> Result<OwnedMutexGuard<()>, StoreError> {
+        tokio::time::timeout(TURN_TIMEOUT, self.write_turn.0.clone().lock_owned())
+            .await
+            .map_err(|_| StoreError::Conflict("the store is busy with another write; try again".into()))
     }
 }
