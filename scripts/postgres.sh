@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or stops) a throwaway PostgreSQL cluster on 127.0.0.1 for tests and benchmarks.
 #   scripts/postgres.sh start   -> prints the URL to use as DATAWARD_TEST_POSTGRES_URL
-#   scripts/postgres.sh stop
+#   scripts/postgres.sh stop    (the data stays; the next start reuses it)
 # Installs the PostgreSQL server with apt-get when its binaries are missing. initdb refuses to
 # run as root, so the cluster belongs to the `postgres` user.
 set -euo pipefail
@@ -37,10 +37,14 @@ case "${1:-start}" in
       echo "postgres://postgres@127.0.0.1:$PORT/postgres"
       exit 0
     fi
-    rm -rf "$DATA"
-    mkdir -p "$DATA"
-    [ "$(id -u)" = 0 ] && chown postgres: "$DATA"
-    as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
+    # A cluster left by an earlier start (say, before a reboot) is started again, not wiped:
+    # benchmark stores on it take most of an hour to build.
+    if [ ! -f "$DATA/PG_VERSION" ]; then
+      rm -rf "$DATA"
+      mkdir -p "$DATA"
+      [ "$(id -u)" = 0 ] && chown postgres: "$DATA"
+      as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
+    fi
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
       -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       start >/dev/null
