@@ -428,7 +428,7 @@ async fn stages(
     let mut whole = Vec::new();
     let mut model = Vec::new();
     let mut commit = Vec::new();
-    let mut compared = 0usize;
+    let mut compared = Vec::new();
     for (p, _) in subjects.iter().take(samples) {
         let subject = subject_of(p);
         let now = jiff::Timestamp::now();
@@ -450,7 +450,7 @@ async fn stages(
         let t = Instant::now();
         let found = store.match_person(&subject.match_record(), &profile.linkage, now).await?;
         matching.push(t.elapsed());
-        compared += found.compared;
+        compared.push(found.compared);
         let t = Instant::now();
         store.match_releasable_person(&subject.match_record(), &profile.linkage, now).await?;
         releasable.push(t.elapsed());
@@ -493,7 +493,15 @@ async fn stages(
     summary("release_candidates (linked only)", values);
     summary("record_release, one empty request (commit)", commit);
     summary("release::trace (all steps + record_release)", whole);
-    println!("  records compared per match: {:.1}", compared as f64 / samples.min(subjects.len()).max(1) as f64);
+    compared.sort_unstable();
+    if let Some(max) = compared.last() {
+        let mean = compared.iter().sum::<usize>() as f64 / compared.len() as f64;
+        let p99 = compared[((compared.len() as f64 * 0.99).ceil() as usize).clamp(1, compared.len()) - 1];
+        println!(
+            "  records compared per match: mean {mean:.1}, p50 {}, p99 {p99}, max {max}",
+            compared[compared.len() / 2]
+        );
+    }
     Ok(())
 }
 
