@@ -7,6 +7,9 @@
 set -euo pipefail
 
 PORT="${DATAWARD_PG_PORT:-55432}"
+# PostgreSQL's own buffer cache. Its default (128MB) suits tests; a benchmark store of a million
+# persons (about 20 GB) wants a few GB, as a production server would (a quarter of its memory).
+SHARED_BUFFERS="${DATAWARD_PG_SHARED_BUFFERS:-128MB}"
 DATA="${DATAWARD_PG_DATA:-/var/tmp/dataward-pg-$PORT}"
 
 find_bin() {
@@ -46,7 +49,7 @@ case "${1:-start}" in
       as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
     fi
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=$SHARED_BUFFERS" \
       start >/dev/null
     echo "postgres://postgres@127.0.0.1:$PORT/postgres"
     ;;
