@@ -617,11 +617,9 @@ impl IngestTx {
         }
         move_records(&mut self.tx, backend, &moves).await?;
         insert_events(&mut self.tx, backend, events).await?;
-        sqlx::query(
-            "DELETE FROM persons WHERE NOT EXISTS (SELECT 1 FROM source_records s WHERE s.person_id = persons.id)",
-        )
-        .execute(&mut *self.tx)
-        .await?;
+        // Only the persons that lost records can be left with none (a whole-table sweep read
+        // every person of the store on each refresh).
+        delete_persons(&mut self.tx, backend, &persons).await?;
         Ok(removed)
     }
 }
