@@ -315,6 +315,7 @@ impl IngestTx {
             forms.push(vec![
                 Val::Text(record_id.clone()),
                 Val::Text(person_id.clone()),
+                Val::Text(self.partner_id.clone()),
                 Val::Blob(crate::codec::encode(&data_key, record_id, &m.to_stored())),
             ]);
             let mut unique = bkeys.clone();
@@ -361,7 +362,8 @@ impl IngestTx {
             values,
         )
         .await?;
-        insert_rows(backend, conn, "match_records", &["source_record_id", "person_id", "form"], forms).await?;
+        insert_rows(backend, conn, "match_records", &["source_record_id", "person_id", "partner_id", "form"], forms)
+            .await?;
         insert_rows(backend, conn, "selection_facets", &["facet_hash", "person_id", "source_record_id"], facets)
             .await?;
         insert_rows(backend, conn, "blocking_keys", &["block_key", "source_record_id", "person_id"], keys).await?;

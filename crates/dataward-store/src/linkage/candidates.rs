@@ -97,10 +97,7 @@ async fn held_persons_of(
 ) -> Result<Vec<HeldPerson>, StoreError> {
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
     let (join, filter) = if active_partners_only {
-        (
-            "JOIN source_records s ON s.id = m.source_record_id JOIN partners p ON p.id = s.partner_id",
-            "p.status = 'active' AND",
-        )
+        ("JOIN partners p ON p.id = m.partner_id", "p.status = 'active' AND")
     } else {
         ("", "")
     };
