@@ -47,17 +47,10 @@ pub(crate) async fn candidate_persons(
     keys.sort_unstable();
     keys.dedup();
     let mut persons = BTreeSet::new();
-    let per_statement = match backend {
-        Backend::Sqlite => CHUNK,
-        Backend::Postgres => PG_KEY_CHUNK,
-    };
-    for chunk in keys.chunks(per_statement) {
-        // `max_block` is a number from the blocker, never input: safe to write into the SQL.
+    for chunk in keys.chunks(keys_per_statement(backend)) {
         let sql = format!(
-            "SELECT DISTINCT person_id FROM blocking_keys WHERE block_key IN (
-                 SELECT block_key FROM blocking_keys WHERE block_key IN ({})
-                 GROUP BY block_key HAVING COUNT(*) <= {max_block})",
-            placeholder_list(backend, 1, chunk.len())
+            "SELECT DISTINCT person_id FROM blocking_keys WHERE {}",
+            in_small_blocks(backend, chunk.len(), max_block)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for k in chunk {
@@ -70,6 +63,58 @@ pub(crate) async fn candidate_persons(
     Ok(persons.into_iter().collect())
 }
 
+/// Block keys per lookup statement.
+fn keys_per_statement(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => CHUNK,
+        Backend::Postgres => PG_KEY_CHUNK,
+    }
+}
+
+/// The condition "a row of `blocking_keys` under one of `keys` bound keys (from parameter 1)
+/// whose block has at most `max_block` records": the sizes are counted in a subquery through
+/// the primary key, which starts with `block_key`.
+fn in_small_blocks(backend: Backend, keys: usize, max_block: usize) -> String {
+    // `max_block` is a number from the blocker, never input: safe to write into the SQL.
+    format!(
+        "block_key IN (SELECT block_key FROM blocking_keys WHERE block_key IN ({})
+         GROUP BY block_key HAVING COUNT(*) <= {max_block})",
+        placeholder_list(backend, 1, keys)
+    )
+}
+
+/// The persons holding a record under one of `block_keys` (as [`candidate_persons`]) with all
+/// their records in matching form, only active partners' records when `active_partners_only`
+/// (a person left with none is not returned). A query's few keys take one statement instead
+/// of a lookup and then a load: one round trip less for every client match.
+pub(crate) async fn held_persons_in_blocks(
+    conn: &mut AnyConnection,
+    store: &Store,
+    block_keys: &[i64],
+    max_block: usize,
+    active_partners_only: bool,
+) -> Result<Vec<HeldPerson>, StoreError> {
+    let mut keys: Vec<i64> = block_keys.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.len() > keys_per_statement(store.backend) {
+        let persons = candidate_persons(conn, store.backend, &keys, max_block).await?;
+        return held_persons_of(conn, store, &persons, active_partners_only).await;
+    }
+    let condition = format!(
+        "m.person_id IN (SELECT person_id FROM blocking_keys WHERE {})",
+        in_small_blocks(store.backend, keys.len(), max_block)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(forms_sql(&condition, active_partners_only)));
+    for k in &keys {
+        query = query.bind(*k);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
+    collect_forms(store, &rows, &mut by_person)?;
+    Ok(into_held(by_person))
+}
+
 /// Every record of `person_ids`, decoded into matching form, by person.
 pub(crate) async fn held_persons(
     conn: &mut AnyConnection,
@@ -79,16 +124,6 @@ pub(crate) async fn held_persons(
     held_persons_of(conn, store, person_ids, false).await
 }
 
-/// Like [`held_persons`], but only records of active partners (a withdrawn partner's records
-/// neither make nor shape a client's match); a person left with no such record is not returned.
-pub(crate) async fn releasable_held_persons(
-    conn: &mut AnyConnection,
-    store: &Store,
-    person_ids: &[String],
-) -> Result<Vec<HeldPerson>, StoreError> {
-    held_persons_of(conn, store, person_ids, true).await
-}
-
 async fn held_persons_of(
     conn: &mut AnyConnection,
     store: &Store,
@@ -96,36 +131,56 @@ async fn held_persons_of(
     active_partners_only: bool,
 ) -> Result<Vec<HeldPerson>, StoreError> {
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
+    for chunk in person_ids.chunks(CHUNK) {
+        let condition = format!("m.person_id IN ({})", placeholder_list(store.backend, 1, chunk.len()));
+        let mut query = sqlx::query(AssertSqlSafe(forms_sql(&condition, active_partners_only)));
+        for p in chunk {
+            query = query.bind(p.clone());
+        }
+        collect_forms(store, &query.fetch_all(&mut *conn).await?, &mut by_person)?;
+    }
+    Ok(into_held(by_person))
+}
+
+/// The statement loading matching forms and data keys of the records meeting `condition` (on
+/// `match_records m`), of active partners only when asked.
+fn forms_sql(condition: &str, active_partners_only: bool) -> String {
     let (join, filter) = if active_partners_only {
         ("JOIN partners p ON p.id = m.partner_id", "p.status = 'active' AND")
     } else {
         ("", "")
     };
-    for chunk in person_ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT m.source_record_id, m.person_id, m.form, k.wrapped FROM match_records m {join}
-             LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id WHERE {filter} m.person_id IN ({})",
-            placeholder_list(store.backend, 1, chunk.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for p in chunk {
-            query = query.bind(p.clone());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let person: String = row.try_get("person_id")?;
-            let record: String = row.try_get("source_record_id")?;
-            let form: Vec<u8> = row.try_get("form")?;
-            let matchable = decode_form(store, &record, row.try_get("wrapped")?, &form)?;
-            by_person.entry(person).or_default().push((record, matchable));
-        }
+    format!(
+        "SELECT m.source_record_id, m.person_id, m.form, k.wrapped FROM match_records m {join}
+         LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id WHERE {filter} {condition}"
+    )
+}
+
+/// Decodes rows of [`forms_sql`] into `by_person`.
+fn collect_forms(
+    store: &Store,
+    rows: &[sqlx::any::AnyRow],
+    by_person: &mut BTreeMap<String, Vec<(String, MatchRecord)>>,
+) -> Result<(), StoreError> {
+    for row in rows {
+        let person: String = row.try_get("person_id")?;
+        let record: String = row.try_get("source_record_id")?;
+        let form: Vec<u8> = row.try_get("form")?;
+        let matchable = decode_form(store, &record, row.try_get("wrapped")?, &form)?;
+        by_person.entry(person).or_default().push((record, matchable));
     }
-    Ok(by_person
+    Ok(())
+}
+
+/// The persons in person-id order, each with its records in record-id order.
+fn into_held(by_person: BTreeMap<String, Vec<(String, MatchRecord)>>) -> Vec<HeldPerson> {
+    by_person
         .into_iter()
         .map(|(person_id, mut records)| {
             records.sort_by(|a, b| a.0.cmp(&b.0));
             HeldPerson { person_id, records }
         })
-        .collect())
+        .collect()
 }
 
 /// Reads a record's stored matching form back with its wrapped key.

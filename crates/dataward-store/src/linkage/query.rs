@@ -8,7 +8,7 @@ use dataward_core::profile::LinkageThresholds;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::candidates::{candidate_persons, held_persons, keyed_probe_keys, releasable_held_persons};
+use super::candidates::{held_persons_in_blocks, keyed_probe_keys};
 use super::model::ensure_on;
 use crate::{Store, StoreError};
 
@@ -76,11 +76,8 @@ impl Store {
         let model = active.model();
         let blocker = Blocker::default();
         let keys = keyed_probe_keys(self, blocker.probe_keys(query), query);
-        let persons = candidate_persons(&mut conn, self.backend, &keys, blocker.max_block).await?;
-        let held = match scope {
-            MatchScope::AllHeld => held_persons(&mut conn, self, &persons).await?,
-            MatchScope::Releasable => releasable_held_persons(&mut conn, self, &persons).await?,
-        };
+        let active_partners_only = scope == MatchScope::Releasable;
+        let held = held_persons_in_blocks(&mut conn, self, &keys, blocker.max_block, active_partners_only).await?;
         drop(conn);
         let ids: HashMap<PersonId, &str> =
             held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();
