@@ -40,6 +40,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod breaches;
+mod checkpoint;
 pub mod clients;
 pub mod codec;
 mod decisions_codec;

@@ -88,6 +88,8 @@ pub struct Store {
     pub(crate) releases: Arc<crate::release_queue::ReleaseQueue>,
     /// SQLite page cache of the connection holding an ingest batch, in KiB.
     pub(crate) ingest_cache_kib: u32,
+    /// The background WAL checkpoints of a SQLite file store (see [`crate::checkpoint`]).
+    pub(crate) checkpointer: Option<Arc<crate::checkpoint::Checkpointer>>,
 }
 
 /// SQLite page cache per pooled connection, in KiB (see `Store::open`).
@@ -138,6 +140,12 @@ impl Store {
                     // cache for the batch (`Store::begin_ingest`).
                     set_sqlite_cache_kib(conn, SERVING_CACHE_KIB).await?;
                     conn.execute("PRAGMA temp_store = MEMORY").await?;
+                    // Checkpoints run in the background (`checkpoint`); a commit only
+                    // checkpoints by itself past this safety net.
+                    let pages = crate::checkpoint::INLINE_CHECKPOINT_PAGES;
+                    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA wal_autocheckpoint = {pages}")))
+                        .execute(&mut *conn)
+                        .await?;
                     Ok(())
                 })
             })
@@ -152,6 +160,14 @@ impl Store {
         let mut conn = pool.acquire().await?;
         crate::keys::check_master_key(&mut conn, &master).await?;
         drop(conn);
+        let write_turn = crate::write_tx::WriteTurn::default();
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let checkpointer = match backend {
+            Backend::Sqlite if !in_memory => {
+                Some(crate::checkpoint::start(&url, pool.clone(), write_turn.0.clone()).await?)
+            }
+            _ => None,
+        };
         Ok(Store {
             pool,
             backend,
@@ -159,9 +175,10 @@ impl Store {
             indexer,
             model_cache: Default::default(),
             ingest_queue: Default::default(),
-            write_turn: Default::default(),
+            write_turn,
             releases: Default::default(),
             ingest_cache_kib: DEFAULT_INGEST_CACHE_MIB * 1024,
+            checkpointer,
         })
     }
 
@@ -191,6 +208,9 @@ impl Store {
 
     /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.stop();
+        }
         self.pool.close().await;
     }
 

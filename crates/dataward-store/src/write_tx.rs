@@ -23,7 +23,7 @@ const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The queue writers of one SQLite store wait in (shared by every clone of the `Store`).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WriteTurn(Arc<Mutex<()>>);
+pub(crate) struct WriteTurn(pub(crate) Arc<Mutex<()>>);
 
 /// An open write transaction, holding the write turn until it is committed or dropped. Use it
 /// as a connection (`&mut *tx`).
