@@ -206,10 +206,12 @@ impl Store {
             }
             Exposure::ClientExtracts { client } => {
                 let client = self.client_by_name(client).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("{LEDGER} AND d.client_id = $1")))
-                    .bind(&client.id)
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{LEDGER} AND d.request_id IN (SELECT r.id FROM client_requests r WHERE r.client_id = $1)"
+                )))
+                .bind(&client.id)
+                .fetch_all(&self.pool)
+                .await?
             }
             Exposure::Window { from, to } => {
                 sqlx::query(sqlx::AssertSqlSafe(format!("{LEDGER} AND d.at >= $1 AND d.at <= $2")))

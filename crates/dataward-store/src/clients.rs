@@ -178,7 +178,8 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT DISTINCT c.id, c.name, c.notify_email, c.notify_webhook, d.category, d.request_id
                  FROM disclosures d JOIN clients c ON c.id = d.client_id
-                 WHERE d.person_id = $1 OR d.source_record_id IN (SELECT id FROM source_records WHERE person_id = $1)
+                 WHERE d.request_id IN (SELECT r.id FROM client_requests r WHERE r.person_id = $1)
+                    OR d.source_record_id IN (SELECT id FROM source_records WHERE person_id = $1)
                  ORDER BY c.name, d.category, d.request_id",
             )
             .bind(person)

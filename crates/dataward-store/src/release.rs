@@ -157,16 +157,22 @@ impl Store {
     pub async fn ledger(&self, filter: &LedgerFilter) -> Result<Vec<LedgerEntry>, StoreError> {
         let mut clauses = Vec::new();
         let mut binds = Vec::new();
-        for (column, value, op) in [
-            ("d.person_id", &filter.person_id, "="),
-            ("d.client_id", &filter.client_id, "="),
-            ("d.partner_id", &filter.partner_id, "="),
-            ("d.request_id", &filter.request_id, "="),
-            ("d.at", &filter.from, ">="),
-            ("d.at", &filter.to, "<="),
+        // A disclosure carries its request's person, client and time, so person and client are
+        // found through the request's indexes (client_requests_person, client_requests_client).
+        const BY_PERSON: (&str, &str) =
+            ("d.request_id IN (SELECT r.id FROM client_requests r WHERE r.person_id =", ")");
+        const BY_CLIENT: (&str, &str) =
+            ("d.request_id IN (SELECT r.id FROM client_requests r WHERE r.client_id =", ")");
+        for ((before, after), value) in [
+            (BY_PERSON, &filter.person_id),
+            (BY_CLIENT, &filter.client_id),
+            (("d.partner_id =", ""), &filter.partner_id),
+            (("d.request_id =", ""), &filter.request_id),
+            (("d.at >=", ""), &filter.from),
+            (("d.at <=", ""), &filter.to),
         ] {
             if let Some(v) = value {
-                clauses.push(format!("{column} {op} {}", placeholder_list(self.backend, binds.len() + 1, 1)));
+                clauses.push(format!("{before} {}{after}", placeholder_list(self.backend, binds.len() + 1, 1)));
                 binds.push(v.clone());
             }
         }

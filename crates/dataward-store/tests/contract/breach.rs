@@ -190,3 +190,77 @@ async fn exposures_are_found_from_the_batch_the_client_ledger_and_the_window() {
         assert_eq!(in_window.notify.partners, vec!["offers"]);
     }
 }
+
+#[tokio::test]
+async fn the_ledger_is_found_by_person_client_partner_and_period_and_names_each_recipient() {
+    use dataward_store::release::LedgerFilter;
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let now = at("2026-11-23T10:00:00Z");
+        let (_, comp_co) = batch(
+            &t.store,
+            "comp-co",
+            vec![
+                record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"),
+                record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"),
+            ],
+        )
+        .await;
+        let (_, offers) =
+            batch(&t.store, "offers", vec![record("b1", "Ann", "Lee", "ann@example.com", "BS1 4DJ")]).await;
+        let person = |email: &'static str| {
+            let store = t.store.clone();
+            async move { store.persons_with_value("email", email).await.unwrap()[0].clone() }
+        };
+        let (jane, tom, ann) =
+            (person("jane@example.co.uk").await, person("tom@example.com").await, person("ann@example.com").await);
+        let (acme, _) = t.store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
+        let (other, _) = t.store.add_client("other", &[purposes::TRACING], now).await.unwrap();
+        release(&t.store, &acme.id, &jane, "r1", "2026-11-10T09:00:00Z").await;
+        release(&t.store, &acme.id, &ann, "r2", "2026-11-12T09:00:00Z").await;
+        release(&t.store, &other.id, &jane, "r3", "2026-11-20T09:00:00Z").await;
+        release(&t.store, &other.id, &tom, "r4", "2026-11-21T09:00:00Z").await;
+
+        let requests = |filter: LedgerFilter| {
+            let store = t.store.clone();
+            async move {
+                let mut ids: Vec<String> =
+                    store.ledger(&filter).await.unwrap().into_iter().map(|e| e.request_id).collect();
+                ids.dedup();
+                ids
+            }
+        };
+        let by_person = LedgerFilter { person_id: Some(jane.clone()), ..Default::default() };
+        assert_eq!(requests(by_person).await, vec!["r1", "r3"], "{backend:?}");
+        let by_client = LedgerFilter { client_id: Some(acme.id.clone()), ..Default::default() };
+        assert_eq!(requests(by_client).await, vec!["r1", "r2"]);
+        let client_in_period = LedgerFilter {
+            client_id: Some(other.id.clone()),
+            from: Some("2026-11-21T00:00:00Z".into()),
+            ..Default::default()
+        };
+        assert_eq!(requests(client_in_period).await, vec!["r4"]);
+        let person_and_client =
+            LedgerFilter { person_id: Some(jane.clone()), client_id: Some(other.id.clone()), ..Default::default() };
+        assert_eq!(requests(person_and_client).await, vec!["r3"]);
+        let by_partner = LedgerFilter { partner_id: Some(offers.clone()), ..Default::default() };
+        assert_eq!(requests(by_partner).await, vec!["r2"]);
+        let by_partner = LedgerFilter {
+            partner_id: Some(comp_co.clone()),
+            to: Some("2026-11-15T00:00:00Z".into()),
+            ..Default::default()
+        };
+        assert_eq!(requests(by_partner).await, vec!["r1"]);
+        let entries =
+            t.store.ledger(&LedgerFilter { person_id: Some(tom.clone()), ..Default::default() }).await.unwrap();
+        assert!(entries.iter().all(|e| e.person_id == tom && e.client == "other"));
+        assert!(!entries.is_empty());
+
+        let recipients = t.store.recipients_of(std::slice::from_ref(&jane)).await.unwrap();
+        let names: Vec<&str> = recipients.iter().map(|r| r.client.as_str()).collect();
+        assert_eq!(names, vec!["acme", "other"], "{backend:?}: both clients received Jane's data");
+        let recipients = t.store.recipients_of(std::slice::from_ref(&ann)).await.unwrap();
+        assert_eq!(recipients.iter().map(|r| r.client.as_str()).collect::<Vec<_>>(), vec!["acme"]);
+        assert_eq!(recipients[0].request_ids, vec!["r2"]);
+    }
+}
