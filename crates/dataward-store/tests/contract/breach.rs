@@ -53,6 +53,40 @@ async fn release(store: &Store, client_id: &str, person: &str, request: &str, wh
     store.record_release(&record, &[], &disclosures).await.unwrap();
 }
 
+/// Two partners' batches (comp-co: Jane and Tom; offers: Ann) and two clients, acme and other.
+struct Ledgered {
+    batch_a: String,
+    batch_b: String,
+    comp_co: String,
+    offers: String,
+    jane: String,
+    tom: String,
+    ann: String,
+    acme: String,
+    other: String,
+}
+
+async fn ledgered(store: &Store, now: Timestamp) -> Ledgered {
+    let (batch_a, comp_co) = batch(
+        store,
+        "comp-co",
+        vec![
+            record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"),
+            record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"),
+        ],
+    )
+    .await;
+    let (batch_b, offers) =
+        batch(store, "offers", vec![record("b1", "Ann", "Lee", "ann@example.com", "BS1 4DJ")]).await;
+    let person =
+        |email: &'static str| async move { store.persons_with_value("email", email).await.unwrap()[0].clone() };
+    let (jane, tom, ann) =
+        (person("jane@example.co.uk").await, person("tom@example.com").await, person("ann@example.com").await);
+    let (acme, _) = store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
+    let (other, _) = store.add_client("other", &[purposes::TRACING], now).await.unwrap();
+    Ledgered { batch_a, batch_b, comp_co, offers, jane, tom, ann, acme: acme.id, other: other.id }
+}
+
 fn new_breach(exposure: &str, detected: &str) -> NewBreach {
     NewBreach {
         exposure: Exposure::parse(exposure).unwrap(),
@@ -144,26 +178,9 @@ async fn exposures_are_found_from_the_batch_the_client_ledger_and_the_window() {
     for backend in backends() {
         let t = fresh_store(backend).await;
         let now = at("2026-11-23T10:00:00Z");
-        let (batch_a, _) = batch(
-            &t.store,
-            "comp-co",
-            vec![
-                record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"),
-                record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"),
-            ],
-        )
-        .await;
-        let (batch_b, _) =
-            batch(&t.store, "offers", vec![record("b1", "Ann", "Lee", "ann@example.com", "BS1 4DJ")]).await;
-        let person = |email: &'static str| {
-            let store = t.store.clone();
-            async move { store.persons_with_value("email", email).await.unwrap()[0].clone() }
-        };
-        let (jane, ann) = (person("jane@example.co.uk").await, person("ann@example.com").await);
-        let (acme, _) = t.store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
-        let (other, _) = t.store.add_client("other", &[purposes::TRACING], now).await.unwrap();
-        release(&t.store, &acme.id, &jane, "r1", "2026-11-10T09:00:00Z").await;
-        release(&t.store, &other.id, &ann, "r2", "2026-11-20T09:00:00Z").await;
+        let Ledgered { batch_a, batch_b, jane, ann, acme, other, .. } = ledgered(&t.store, now).await;
+        release(&t.store, &acme, &jane, "r1", "2026-11-10T09:00:00Z").await;
+        release(&t.store, &other, &ann, "r2", "2026-11-20T09:00:00Z").await;
         let clock = ReportingClock::at(now, now, None);
 
         let from_batch = t.store.exposed_values(&Exposure::PartnerBatch { batch_id: batch_a.clone() }).await.unwrap();
@@ -197,29 +214,11 @@ async fn the_ledger_is_found_by_person_client_partner_and_period_and_names_each_
     for backend in backends() {
         let t = fresh_store(backend).await;
         let now = at("2026-11-23T10:00:00Z");
-        let (_, comp_co) = batch(
-            &t.store,
-            "comp-co",
-            vec![
-                record("a1", "Jane", "Smith", "jane@example.co.uk", "LS1 4AP"),
-                record("a2", "Tom", "Jones", "tom@example.com", "M1 1AE"),
-            ],
-        )
-        .await;
-        let (_, offers) =
-            batch(&t.store, "offers", vec![record("b1", "Ann", "Lee", "ann@example.com", "BS1 4DJ")]).await;
-        let person = |email: &'static str| {
-            let store = t.store.clone();
-            async move { store.persons_with_value("email", email).await.unwrap()[0].clone() }
-        };
-        let (jane, tom, ann) =
-            (person("jane@example.co.uk").await, person("tom@example.com").await, person("ann@example.com").await);
-        let (acme, _) = t.store.add_client("acme", &[purposes::TRACING], now).await.unwrap();
-        let (other, _) = t.store.add_client("other", &[purposes::TRACING], now).await.unwrap();
-        release(&t.store, &acme.id, &jane, "r1", "2026-11-10T09:00:00Z").await;
-        release(&t.store, &acme.id, &ann, "r2", "2026-11-12T09:00:00Z").await;
-        release(&t.store, &other.id, &jane, "r3", "2026-11-20T09:00:00Z").await;
-        release(&t.store, &other.id, &tom, "r4", "2026-11-21T09:00:00Z").await;
+        let Ledgered { comp_co, offers, jane, tom, ann, acme, other, .. } = ledgered(&t.store, now).await;
+        release(&t.store, &acme, &jane, "r1", "2026-11-10T09:00:00Z").await;
+        release(&t.store, &acme, &ann, "r2", "2026-11-12T09:00:00Z").await;
+        release(&t.store, &other, &jane, "r3", "2026-11-20T09:00:00Z").await;
+        release(&t.store, &other, &tom, "r4", "2026-11-21T09:00:00Z").await;
 
         let requests = |filter: LedgerFilter| {
             let store = t.store.clone();
@@ -232,16 +231,16 @@ async fn the_ledger_is_found_by_person_client_partner_and_period_and_names_each_
         };
         let by_person = LedgerFilter { person_id: Some(jane.clone()), ..Default::default() };
         assert_eq!(requests(by_person).await, vec!["r1", "r3"], "{backend:?}");
-        let by_client = LedgerFilter { client_id: Some(acme.id.clone()), ..Default::default() };
+        let by_client = LedgerFilter { client_id: Some(acme.clone()), ..Default::default() };
         assert_eq!(requests(by_client).await, vec!["r1", "r2"]);
         let client_in_period = LedgerFilter {
-            client_id: Some(other.id.clone()),
+            client_id: Some(other.clone()),
             from: Some("2026-11-21T00:00:00Z".into()),
             ..Default::default()
         };
         assert_eq!(requests(client_in_period).await, vec!["r4"]);
         let person_and_client =
-            LedgerFilter { person_id: Some(jane.clone()), client_id: Some(other.id.clone()), ..Default::default() };
+            LedgerFilter { person_id: Some(jane.clone()), client_id: Some(other.clone()), ..Default::default() };
         assert_eq!(requests(person_and_client).await, vec!["r3"]);
         let by_partner = LedgerFilter { partner_id: Some(offers.clone()), ..Default::default() };
         assert_eq!(requests(by_partner).await, vec!["r2"]);
