@@ -207,7 +207,8 @@ impl Store {
             Exposure::ClientExtracts { client } => {
                 let client = self.client_by_name(client).await?;
                 sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{LEDGER} AND d.request_id IN (SELECT r.id FROM client_requests r WHERE r.client_id = $1)"
+                    "{LEDGER} AND {}",
+                    crate::release::disclosures_to_client("$1")
                 )))
                 .bind(&client.id)
                 .fetch_all(&self.pool)

@@ -27,7 +27,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{AnyConnection, AnyPool, Connection};
+use sqlx::{AnyConnection, Connection};
 use tokio::sync::Mutex;
 use tokio::task::AbortHandle;
 
@@ -64,56 +64,38 @@ impl Drop for Checkpointer {
     }
 }
 
-/// What one checkpoint did, as `PRAGMA wal_checkpoint` reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CheckpointOutcome {
-    /// The checkpoint could not finish because another connection held a lock it needed.
-    pub(crate) busy: bool,
-    /// Frames in the log.
-    pub(crate) log_frames: i64,
-    /// Frames copied back into the database file (all of them when equal to `log_frames`).
-    pub(crate) checkpointed_frames: i64,
-}
-
-/// Runs one passive checkpoint on `conn`.
-pub(crate) async fn checkpoint_passive(conn: &mut AnyConnection) -> Result<CheckpointOutcome, sqlx::Error> {
-    let (busy, log_frames, checkpointed_frames): (i64, i64, i64) =
+/// Runs one passive checkpoint on `conn` and returns the frames in the log, as
+/// `PRAGMA wal_checkpoint` reports them.
+async fn checkpoint_passive(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    let (_busy, log_frames, _copied): (i64, i64, i64) =
         sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(conn).await?;
-    Ok(CheckpointOutcome { busy: busy != 0, log_frames, checkpointed_frames })
+    Ok(log_frames)
 }
 
-/// Starts the checkpoint task for the SQLite file store at `url`, served by `pool`, whose writers
-/// queue on `write_turn`. The task has a connection of its own, so that a checkpoint never holds
-/// one of the pool's few connections. It stops when `pool` is closed.
-pub(crate) async fn start(
-    url: &str,
-    pool: AnyPool,
-    write_turn: Arc<Mutex<()>>,
-) -> Result<Arc<Checkpointer>, sqlx::Error> {
+/// Starts the checkpoint task for the SQLite file store at `url`, whose writers queue on
+/// `write_turn`. The task has a connection of its own, so that a checkpoint never holds one of
+/// the pool's few connections; it runs until [`Checkpointer::stop`] or the checkpointer's drop,
+/// and its connection closes with it.
+pub(crate) async fn start(url: &str, write_turn: Arc<Mutex<()>>) -> Result<Arc<Checkpointer>, sqlx::Error> {
     let mut conn = AnyConnection::connect(url).await?;
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if pool.is_closed() {
-                break;
-            }
             // A failure (another process checkpointing, a busy file) is retried on the next tick;
             // commits still checkpoint inline past the safety net meanwhile.
             if let Err(e) = run_once(&mut conn, &write_turn).await {
                 tracing::debug!(error = %e, "background WAL checkpoint failed; retrying on the next tick");
             }
         }
-        let _ = conn.close().await;
     });
     Ok(Arc::new(Checkpointer(task.abort_handle())))
 }
 
 /// One tick: phase 1, then phase 2 when the log is long enough to start again.
-pub(crate) async fn run_once(conn: &mut AnyConnection, write_turn: &Arc<Mutex<()>>) -> Result<(), sqlx::Error> {
-    let beside = checkpoint_passive(conn).await?;
-    if beside.log_frames < RESTART_FRAMES {
+async fn run_once(conn: &mut AnyConnection, write_turn: &Arc<Mutex<()>>) -> Result<(), sqlx::Error> {
+    if checkpoint_passive(conn).await? < RESTART_FRAMES {
         return Ok(());
     }
     let Ok(_turn) = tokio::time::timeout(TURN_WAIT, write_turn.clone().lock_owned()).await else {
@@ -146,17 +128,13 @@ mod tests {
         false
     }
 
-    fn db_path(url: &str) -> String {
-        url.trim_start_matches("sqlite://").split('?').next().expect("a path").to_string()
-    }
-
     #[tokio::test]
     async fn committed_pages_reach_the_database_file_without_an_inline_checkpoint() {
         let test = fresh_store(Backend::Sqlite).await;
-        let path = db_path(&test.url);
+        let path = crate::store::sqlite_path_of_url(&test.url);
         // About 2 MiB of new pages: far below the inline safety net of about 40 MiB, so only the
         // background task can copy them into the database file.
-        let before = file_size(&path);
+        let before = file_size(path);
         let value = "x".repeat(10_000);
         for i in 0..200 {
             test.store.set_meta(&format!("checkpoint-test-{i}"), &value).await.expect("write");
@@ -167,7 +145,7 @@ mod tests {
         assert_eq!(inline, i64::from(super::INLINE_CHECKPOINT_PAGES));
         drop(conn);
         assert!(
-            eventually(|| file_size(&path) >= before + 1_500_000).await,
+            eventually(|| file_size(path) >= before + 1_500_000).await,
             "the database file stayed near {before} bytes"
         );
     }
@@ -175,7 +153,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_starts_again_under_a_steady_stream_of_writes() {
         let test = fresh_store(Backend::Sqlite).await;
-        let wal = format!("{}-wal", db_path(&test.url));
+        let wal = format!("{}-wal", crate::store::sqlite_path_of_url(&test.url));
         // Four writers that never pause, so some writer always waits for the write turn, and
         // readers beside them: the log must still start again and stay far below the inline
         // safety net (10,000 pages, about 40 MB), which is what a serving store needs.

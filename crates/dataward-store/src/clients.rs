@@ -175,13 +175,13 @@ impl Store {
     pub async fn recipients_of(&self, person_ids: &[String]) -> Result<Vec<RecipientClient>, StoreError> {
         let mut found: std::collections::BTreeMap<String, RecipientClient> = Default::default();
         for person in person_ids {
-            let rows = sqlx::query(
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT DISTINCT c.id, c.name, c.notify_email, c.notify_webhook, d.category, d.request_id
                  FROM disclosures d JOIN clients c ON c.id = d.client_id
-                 WHERE d.request_id IN (SELECT r.id FROM client_requests r WHERE r.person_id = $1)
-                    OR d.source_record_id IN (SELECT id FROM source_records WHERE person_id = $1)
+                 WHERE {} OR d.source_record_id IN (SELECT id FROM source_records WHERE person_id = $1)
                  ORDER BY c.name, d.category, d.request_id",
-            )
+                crate::release::disclosures_about_person("$1")
+            )))
             .bind(person)
             .fetch_all(&self.pool)
             .await?;

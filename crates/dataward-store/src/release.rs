@@ -96,6 +96,19 @@ pub struct LedgerFilter {
     pub to: Option<String>,
 }
 
+/// The condition on ledger rows (`disclosures d`) about the person whose id is bound at `param`.
+/// A disclosure carries its request's person, client and time (ledger rows never change), so the
+/// request's index (`client_requests_person`) finds them.
+pub(crate) fn disclosures_about_person(param: &str) -> String {
+    format!("d.request_id IN (SELECT r.id FROM client_requests r WHERE r.person_id = {param})")
+}
+
+/// The condition on ledger rows (`disclosures d`) released to the client whose id is bound at
+/// `param`, found through `client_requests_client` (see [`disclosures_about_person`]).
+pub(crate) fn disclosures_to_client(param: &str) -> String {
+    format!("d.request_id IN (SELECT r.id FROM client_requests r WHERE r.client_id = {param})")
+}
+
 impl Store {
     /// Every value of a person with its provenance.
     pub async fn release_candidates(&self, person_id: &str) -> Result<Vec<Candidate>, StoreError> {
@@ -157,22 +170,16 @@ impl Store {
     pub async fn ledger(&self, filter: &LedgerFilter) -> Result<Vec<LedgerEntry>, StoreError> {
         let mut clauses = Vec::new();
         let mut binds = Vec::new();
-        // A disclosure carries its request's person, client and time, so person and client are
-        // found through the request's indexes (client_requests_person, client_requests_client).
-        const BY_PERSON: (&str, &str) =
-            ("d.request_id IN (SELECT r.id FROM client_requests r WHERE r.person_id =", ")");
-        const BY_CLIENT: (&str, &str) =
-            ("d.request_id IN (SELECT r.id FROM client_requests r WHERE r.client_id =", ")");
-        for ((before, after), value) in [
-            (BY_PERSON, &filter.person_id),
-            (BY_CLIENT, &filter.client_id),
-            (("d.partner_id =", ""), &filter.partner_id),
-            (("d.request_id =", ""), &filter.request_id),
-            (("d.at >=", ""), &filter.from),
-            (("d.at <=", ""), &filter.to),
+        for (condition, value) in [
+            (disclosures_about_person as fn(&str) -> String, &filter.person_id),
+            (disclosures_to_client, &filter.client_id),
+            (|p: &str| format!("d.partner_id = {p}"), &filter.partner_id),
+            (|p: &str| format!("d.request_id = {p}"), &filter.request_id),
+            (|p: &str| format!("d.at >= {p}"), &filter.from),
+            (|p: &str| format!("d.at <= {p}"), &filter.to),
         ] {
             if let Some(v) = value {
-                clauses.push(format!("{before} {}{after}", placeholder_list(self.backend, binds.len() + 1, 1)));
+                clauses.push(condition(&placeholder_list(self.backend, binds.len() + 1, 1)));
                 binds.push(v.clone());
             }
         }

@@ -57,6 +57,12 @@ pub fn sqlite_url_for_path(path: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
+/// The file path of a SQLite URL (`sqlite://PATH?...`), the inverse of [`sqlite_url_for_path`].
+pub fn sqlite_path_of_url(url: &str) -> &str {
+    let rest = url.trim_start_matches("sqlite://");
+    rest.split('?').next().unwrap_or(rest)
+}
+
 /// Creates an empty database `name` (replacing one of that name) on the PostgreSQL server at
 /// `server_url` and returns its URL. `name` must be a plain identifier chosen by the caller.
 pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<String, StoreError> {
@@ -163,9 +169,7 @@ impl Store {
         let write_turn = crate::write_tx::WriteTurn::default();
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let checkpointer = match backend {
-            Backend::Sqlite if !in_memory => {
-                Some(crate::checkpoint::start(&url, pool.clone(), write_turn.0.clone()).await?)
-            }
+            Backend::Sqlite if !in_memory => Some(crate::checkpoint::start(&url, write_turn.0.clone()).await?),
             _ => None,
         };
         Ok(Store {

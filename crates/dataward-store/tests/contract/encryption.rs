@@ -22,8 +22,8 @@ async fn raw_database(store: &Store, url: &str) -> Vec<u8> {
     let out = match store.backend() {
         Backend::Sqlite => {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await.unwrap();
-            let path = url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
-            let mut bytes = std::fs::read(&path).unwrap();
+            let path = dataward_store::store::sqlite_path_of_url(url);
+            let mut bytes = std::fs::read(path).unwrap();
             bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
             bytes
         }

@@ -77,7 +77,7 @@ pub async fn run(global: &Global, cmd: BenchCommand) -> Result<()> {
         );
         store.close().await;
         if backend == "sqlite" {
-            let path = url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default().to_string();
+            let path = dataward_store::store::sqlite_path_of_url(&url);
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
