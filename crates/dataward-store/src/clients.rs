@@ -8,6 +8,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::api_keys::{self, IssuedKey, KeyOwner};
+use crate::row::Cols;
+use crate::sql::Val;
 use crate::store::new_id;
 use crate::{Store, StoreError};
 
@@ -31,22 +33,27 @@ pub const DEFAULT_EXTRACT_LIMIT: i64 = 10_000;
 
 const COLUMNS: &str = "id, name, purposes, status, created_at, extract_limit, notify_email, notify_webhook";
 
-fn from_row(row: &AnyRow) -> Result<Client, StoreError> {
-    let purposes: String = row.try_get("purposes")?;
-    let purposes = purposes
+fn from_row(row: &dyn Cols) -> Result<Client, StoreError> {
+    let purposes = row
+        .text("purposes")?
         .split_whitespace()
         .map(|p| Purpose::parse(p).ok_or_else(|| StoreError::Corrupt(format!("unknown purpose `{p}` on a client"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Client {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
+        id: row.text("id")?,
+        name: row.text("name")?,
         purposes,
-        status: row.try_get("status")?,
-        created_at: row.try_get("created_at")?,
-        extract_limit: row.try_get("extract_limit")?,
-        notify_email: row.try_get("notify_email")?,
-        notify_webhook: row.try_get("notify_webhook")?,
+        status: row.text("status")?,
+        created_at: row.text("created_at")?,
+        extract_limit: row.int("extract_limit")?,
+        notify_email: row.opt_text("notify_email")?,
+        notify_webhook: row.opt_text("notify_webhook")?,
     })
+}
+
+/// [`from_row`] of a row fetched through sqlx.
+fn from_any(row: &AnyRow) -> Result<Client, StoreError> {
+    from_row(row)
 }
 
 impl Store {
@@ -102,9 +109,9 @@ impl Store {
 
     /// A client by id.
     pub async fn client_by_id(&self, id: &str) -> Result<Option<Client>, StoreError> {
+        // On every client call (authentication), so it reads in place (`direct`).
         let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
-        row.as_ref().map(from_row).transpose()
+        Ok(self.read_rows(&sql, &[Val::Text(id.to_string())], from_row).await?.pop())
     }
 
     /// Every client, by name.
@@ -112,21 +119,21 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY name")))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(from_row).collect()
+        rows.iter().map(from_any).collect()
     }
 
     /// One client by name.
     pub async fn client_by_name(&self, name: &str) -> Result<Client, StoreError> {
         let row = self.row_by_name("clients", COLUMNS, name).await?;
         match row {
-            Some(row) => from_row(&row),
+            Some(row) => from_any(&row),
             None => Err(StoreError::NotFound { what: "client", name: name.to_string() }),
         }
     }
 
     /// The client a presented API key belongs to, if the key is genuine.
     pub async fn client_by_key(&self, presented: &str) -> Result<Option<Client>, StoreError> {
-        self.row_by_key("clients", COLUMNS, KeyOwner::Client, presented).await?.as_ref().map(from_row).transpose()
+        self.row_by_key("clients", COLUMNS, KeyOwner::Client, presented).await?.as_ref().map(from_any).transpose()
     }
 }
 

@@ -37,6 +37,9 @@ pub enum StoreError {
     Transition(#[from] dataward_core::rights::TransitionError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An error of a direct SQLite read (see `direct`).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     /// A client request's recording did not commit (so nothing may be released).
     #[error("the request could not be recorded: {0}")]
     NotRecorded(String),

@@ -30,6 +30,9 @@
 //! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
 //! - `write_tx`: write transactions (on SQLite, one writer of the process at a time, in order).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
+//! - `direct`, `row`: a client request's reads on a SQLite file store run in place on the
+//!   calling thread instead of through sqlx's connection worker thread; rows of either path are
+//!   decoded by the same functions.
 //!
 //! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
 //! `RETURNING`) and runs through sqlx's `Any` driver; per-backend code is limited to the migration
@@ -44,6 +47,7 @@ mod checkpoint;
 pub mod clients;
 pub mod codec;
 mod decisions_codec;
+mod direct;
 pub mod error;
 pub mod ingest_tx;
 pub mod jobs;
@@ -59,6 +63,7 @@ pub mod registers;
 pub mod release;
 mod release_queue;
 pub mod rights;
+mod row;
 mod sql;
 pub mod staff;
 pub mod staff_sessions;

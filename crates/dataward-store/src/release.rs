@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::sql::placeholder_list;
+use crate::sql::{Val, placeholder_list};
 use crate::{Store, StoreError};
 
 /// A value that could be released, with its provenance. Holds personal data: `Debug` redacts.
@@ -110,37 +110,34 @@ pub(crate) fn disclosures_to_client(param: &str) -> String {
 }
 
 impl Store {
-    /// Every value of a person with its provenance.
+    /// Every value of a person with its provenance (on a client request's path: read in place,
+    /// see `direct`).
     pub async fn release_candidates(&self, person_id: &str) -> Result<Vec<Candidate>, StoreError> {
-        let rows = sqlx::query(
+        self.read_rows(
             "SELECT v.source_record_id, s.partner_id, p.name AS partner, p.status, s.email_consent, s.collected_on,
                     s.received_at, v.field, v.category, v.value, k.wrapped
              FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
              LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id
              WHERE v.person_id = $1 ORDER BY s.received_at DESC, v.source_record_id, v.field",
-        )
-        .bind(person_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let stored: Vec<u8> = r.try_get("value")?;
-                let record: String = r.try_get("source_record_id")?;
-                let key = self.record_key(&record, r.try_get("wrapped")?)?;
+            &[Val::Text(person_id.to_string())],
+            |r| {
+                let record = r.text("source_record_id")?;
+                let key = self.record_key(&record, r.opt_blob("wrapped")?)?;
                 Ok(Candidate {
-                    value: crate::codec::decode(key.as_ref(), &record, &stored)?,
+                    value: crate::codec::decode(key.as_ref(), &record, &r.blob("value")?)?,
                     source_record_id: record,
-                    partner_id: r.try_get("partner_id")?,
-                    partner: r.try_get("partner")?,
-                    partner_status: r.try_get("status")?,
-                    email_consent: r.try_get::<i64, _>("email_consent")? != 0,
-                    collected_on: r.try_get("collected_on")?,
-                    received_at: r.try_get("received_at")?,
-                    field: r.try_get("field")?,
-                    category: r.try_get("category")?,
+                    partner_id: r.text("partner_id")?,
+                    partner: r.text("partner")?,
+                    partner_status: r.text("status")?,
+                    email_consent: r.int("email_consent")? != 0,
+                    collected_on: r.opt_text("collected_on")?,
+                    received_at: r.text("received_at")?,
+                    field: r.text("field")?,
+                    category: r.text("category")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Records a client request with its decisions, its ledger rows and its audit entry in one
@@ -339,46 +336,47 @@ impl Store {
         }
         for (n, chunk) in chunks.into_iter().enumerate() {
             let mut parts = Vec::new();
-            let mut next = 1;
+            let mut binds = Vec::new();
             if !chunk.is_empty() {
-                let list = placeholder_list(self.backend, next, chunk.len());
-                next += chunk.len();
+                let list = placeholder_list(self.backend, binds.len() + 1, chunk.len());
+                binds.extend(chunk.iter().map(|d| Val::Blob(d.to_vec())));
                 parts.push(format!(
                     "SELECT 'register' AS source, kind AS name, digest, NULL AS scope FROM register_entries
                      WHERE kind IN ('tps', 'ctps', 'mps') AND digest IN ({list})"
                 ));
-                let list = placeholder_list(self.backend, next, chunk.len());
-                next += chunk.len();
+                let list = placeholder_list(self.backend, binds.len() + 1, chunk.len());
+                binds.extend(chunk.iter().map(|d| Val::Blob(d.to_vec())));
                 parts.push(format!(
-                    "SELECT 'suppression', reason, digest, scope FROM suppressions WHERE digest IN ({list})"
+                    "SELECT 'suppression' AS source, reason AS name, digest, scope FROM suppressions WHERE digest IN ({list})"
                 ));
             }
             if n == 0 {
-                let person = placeholder_list(self.backend, next, 1);
-                parts.push(format!("SELECT 'flag', flag, NULL, NULL FROM rights_flags WHERE person_id = {person}"));
+                let person = placeholder_list(self.backend, binds.len() + 1, 1);
+                binds.push(Val::Text(person_id.to_string()));
+                parts.push(format!(
+                    "SELECT 'flag' AS source, flag AS name, NULL AS digest, NULL AS scope FROM rights_flags
+                     WHERE person_id = {person}"
+                ));
             }
-            let mut q = sqlx::query(AssertSqlSafe(parts.join(" UNION ALL ")));
-            for _ in 0..if chunk.is_empty() { 0 } else { 2 } {
-                for d in chunk {
-                    q = q.bind(d.to_vec());
-                }
-            }
-            if n == 0 {
-                q = q.bind(person_id);
-            }
-            for row in q.fetch_all(&self.pool).await? {
-                let source: String = row.try_get(0)?;
-                let name: String = row.try_get(1)?;
+            // On a client request's path: read in place (`direct`).
+            let rows = self
+                .read_rows(&parts.join(" UNION ALL "), &binds, |row| {
+                    Ok((row.text("source")?, row.text("name")?, row.opt_blob("digest")?, row.opt_text("scope")?))
+                })
+                .await?;
+            for (source, name, digest, scope) in rows {
                 let digest = || -> Result<dataward_core::keys::Digest, StoreError> {
-                    let digest: Vec<u8> = row.try_get(2)?;
-                    digest.try_into().map_err(|_| StoreError::Corrupt(format!("{source} digest length")))
+                    digest
+                        .clone()
+                        .and_then(|d| d.try_into().ok())
+                        .ok_or_else(|| StoreError::Corrupt(format!("{source} digest length")))
                 };
                 match source.as_str() {
                     "register" => {
                         facts.screening.registered.insert((RegisterKind::parse(&name).map_err(corrupt)?, digest()?));
                     }
                     "suppression" => {
-                        let scope: String = row.try_get(3)?;
+                        let scope = scope.ok_or_else(|| StoreError::Corrupt("suppression without a scope".into()))?;
                         facts.screening.suppressed.push((
                             digest()?,
                             SuppressionReason::parse(&name).map_err(corrupt)?,

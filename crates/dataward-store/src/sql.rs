@@ -44,6 +44,21 @@ fn tuple(backend: Backend, r: usize, width: usize) -> String {
     }
 }
 
+/// Binds `v` as the query's next parameter.
+pub(crate) fn bind_val(query: AnyQuery<'_>, v: Val) -> AnyQuery<'_> {
+    match v {
+        Val::Text(s) => query.bind(s),
+        Val::OptText(s) => query.bind(s),
+        Val::Int(i) => query.bind(i),
+        Val::Real(f) => query.bind(f),
+        Val::Blob(b) => query.bind(b),
+        Val::OptBlob(b) => query.bind(b),
+    }
+}
+
+/// A statement through sqlx's `Any` driver.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
 /// Inserts `rows` into `table`, several rows per statement.
 pub(crate) async fn insert_rows(
     backend: Backend,
@@ -63,14 +78,7 @@ pub(crate) async fn insert_rows(
         for row in chunk {
             debug_assert_eq!(row.len(), width);
             for v in row {
-                query = match v {
-                    Val::Text(s) => query.bind(s),
-                    Val::OptText(s) => query.bind(s),
-                    Val::Int(i) => query.bind(i),
-                    Val::Real(f) => query.bind(f),
-                    Val::Blob(b) => query.bind(b),
-                    Val::OptBlob(b) => query.bind(b),
-                };
+                query = bind_val(query, v);
             }
         }
         query.execute(&mut *conn).await?;

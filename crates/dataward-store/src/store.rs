@@ -96,6 +96,8 @@ pub struct Store {
     pub(crate) ingest_cache_kib: u32,
     /// The background WAL checkpoints of a SQLite file store (see [`crate::checkpoint`]).
     pub(crate) checkpointer: Option<Arc<crate::checkpoint::Checkpointer>>,
+    /// A SQLite file store's in-place read connections (see [`crate::direct`]).
+    pub(crate) direct: Option<Arc<crate::direct::DirectReads>>,
 }
 
 /// SQLite page cache per pooled connection, in KiB (see `Store::open`).
@@ -172,6 +174,10 @@ impl Store {
             Backend::Sqlite if !in_memory => Some(crate::checkpoint::start(&url, write_turn.0.clone()).await?),
             _ => None,
         };
+        let direct = match backend {
+            Backend::Sqlite if !in_memory => Some(Arc::new(crate::direct::DirectReads::new(sqlite_path_of_url(&url)))),
+            _ => None,
+        };
         Ok(Store {
             pool,
             backend,
@@ -183,6 +189,7 @@ impl Store {
             releases: Default::default(),
             ingest_cache_kib: DEFAULT_INGEST_CACHE_MIB * 1024,
             checkpointer,
+            direct,
         })
     }
 
@@ -214,6 +221,9 @@ impl Store {
     pub async fn close(&self) {
         if let Some(checkpointer) = &self.checkpointer {
             checkpointer.stop();
+        }
+        if let Some(direct) = &self.direct {
+            direct.close();
         }
         self.pool.close().await;
     }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use dataward_core::linkage::{MatchRecord, legacy_full_name_key};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::sql::placeholder_list;
+use crate::sql::{Val, placeholder_list};
 use crate::{Backend, Store, StoreError};
 
 /// Parameters per `IN (...)` list.
@@ -86,9 +86,9 @@ fn in_small_blocks(backend: Backend, keys: usize, max_block: usize) -> String {
 /// The persons holding a record under one of `block_keys` (as [`candidate_persons`]) with all
 /// their records in matching form, only active partners' records when `active_partners_only`
 /// (a person left with none is not returned). A query's few keys take one statement instead
-/// of a lookup and then a load: one round trip less for every client match.
+/// of a lookup and then a load (one round trip less for every client match), read in place on
+/// a SQLite file store (`direct`).
 pub(crate) async fn held_persons_in_blocks(
-    conn: &mut AnyConnection,
     store: &Store,
     block_keys: &[i64],
     max_block: usize,
@@ -98,20 +98,26 @@ pub(crate) async fn held_persons_in_blocks(
     keys.sort_unstable();
     keys.dedup();
     if keys.len() > keys_per_statement(store.backend) {
-        let persons = candidate_persons(conn, store.backend, &keys, max_block).await?;
-        return held_persons_of(conn, store, &persons, active_partners_only).await;
+        let mut conn = store.pool.acquire().await?;
+        let persons = candidate_persons(&mut conn, store.backend, &keys, max_block).await?;
+        return held_persons_of(&mut conn, store, &persons, active_partners_only).await;
     }
     let condition = format!(
         "m.person_id IN (SELECT person_id FROM blocking_keys WHERE {})",
         in_small_blocks(store.backend, keys.len(), max_block)
     );
-    let mut query = sqlx::query(AssertSqlSafe(forms_sql(&condition, active_partners_only)));
-    for k in &keys {
-        query = query.bind(*k);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
+    let binds: Vec<Val> = keys.iter().map(|k| Val::Int(*k)).collect();
+    let rows = store
+        .read_rows(&forms_sql(&condition, active_partners_only), &binds, |row| {
+            let record = row.text("source_record_id")?;
+            let matchable = decode_form(store, &record, row.opt_blob("wrapped")?, &row.blob("form")?)?;
+            Ok((row.text("person_id")?, record, matchable))
+        })
+        .await?;
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
-    collect_forms(store, &rows, &mut by_person)?;
+    for (person, record, matchable) in rows {
+        by_person.entry(person).or_default().push((record, matchable));
+    }
     Ok(into_held(by_person))
 }
 

@@ -156,6 +156,20 @@ impl Store {
         active_on(&mut conn, self).await
     }
 
+    /// The active model for answering a query: which model is active is read in place
+    /// (`direct`: on every client request), its parameters come from the cache while it stays
+    /// the active one.
+    pub async fn query_model(&self, now: Timestamp) -> Result<Arc<ActiveModel>, StoreError> {
+        let active = self.read_rows("SELECT id FROM linkage_models WHERE active = 1", &[], |r| r.text("id")).await?;
+        if let Some(id) = active.first()
+            && let Some(cached) = self.model_cache.lock().expect("model cache").as_ref()
+            && cached.id == *id
+        {
+            return Ok(cached.clone());
+        }
+        self.linkage_model_or_bootstrap(now).await
+    }
+
     /// The active model, saving the bootstrap model when there is none.
     pub async fn linkage_model_or_bootstrap(&self, now: Timestamp) -> Result<Arc<ActiveModel>, StoreError> {
         let mut conn = self.pool.acquire().await?;

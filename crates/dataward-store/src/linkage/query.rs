@@ -9,7 +9,6 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::candidates::{held_persons_in_blocks, keyed_probe_keys};
-use super::model::ensure_on;
 use crate::{Store, StoreError};
 
 /// The answer to a query. Holds no stored value.
@@ -71,14 +70,11 @@ impl Store {
         now: Timestamp,
         scope: MatchScope,
     ) -> Result<PersonMatch, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let active = ensure_on(&mut conn, self, now).await?;
-        let model = active.model();
+        let model = self.query_model(now).await?.model();
         let blocker = Blocker::default();
         let keys = keyed_probe_keys(self, blocker.probe_keys(query), query);
         let active_partners_only = scope == MatchScope::Releasable;
-        let held = held_persons_in_blocks(&mut conn, self, &keys, blocker.max_block, active_partners_only).await?;
-        drop(conn);
+        let held = held_persons_in_blocks(self, &keys, blocker.max_block, active_partners_only).await?;
         let ids: HashMap<PersonId, &str> =
             held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();
         let candidates =

@@ -448,7 +448,7 @@ async fn stages(
         let subject = subject_of(p);
         let now = jiff::Timestamp::now();
         let t = Instant::now();
-        store.linkage_model().await?;
+        store.query_model(now).await?;
         model.push(t.elapsed());
         let empty = dataward_store::release::RequestRecord {
             id: uuid::Uuid::now_v7().to_string(),
