@@ -12,7 +12,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::sql::{Val, insert_rows};
+use crate::exec::Exec;
+use crate::sql::{Val, insert_rows_on};
 use crate::store::Backend;
 use crate::{Store, StoreError};
 
@@ -54,17 +55,29 @@ pub(crate) async fn append_many_on(
     conn: &mut AnyConnection,
     entries: &[(NewAuditEntry, Timestamp)],
 ) -> Result<Vec<AuditEntry>, StoreError> {
+    let backend = Backend::of_connection(conn);
+    append_many_with(backend, conn, entries).await
+}
+
+/// [`append_many_on`] on either kind of connection (`exec`).
+pub(crate) async fn append_many_with(
+    backend: Backend,
+    conn: &mut impl Exec,
+    entries: &[(NewAuditEntry, Timestamp)],
+) -> Result<Vec<AuditEntry>, StoreError> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
     let count = entries.len() as i64;
     // Taking the head row first is what serialises appends; its old hash is returned because
     // only `seq` is changed here.
-    let (last, mut prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
-            .bind(count)
-            .fetch_one(&mut *conn)
-            .await?;
+    let head = conn
+        .rows("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash", vec![Val::Int(count)], |r| {
+            Ok((r.int("seq")?, r.text("hash")?))
+        })
+        .await?;
+    let (last, mut prev_hash) =
+        head.into_iter().next().ok_or_else(|| StoreError::Corrupt("the audit log has no head".into()))?;
     let mut chained = Vec::with_capacity(entries.len());
     for (i, (entry, at)) in entries.iter().enumerate() {
         let entry = entry.chain(last - count + 1 + i as i64, &at.to_string(), &prev_hash);
@@ -86,8 +99,7 @@ pub(crate) async fn append_many_on(
             ]
         })
         .collect();
-    let backend = Backend::of_connection(conn);
-    insert_rows(
+    insert_rows_on(
         backend,
         conn,
         "audit_log",
@@ -95,7 +107,7 @@ pub(crate) async fn append_many_on(
         rows,
     )
     .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev_hash).execute(&mut *conn).await?;
+    conn.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", vec![Val::Text(prev_hash)]).await?;
     Ok(chained)
 }
 

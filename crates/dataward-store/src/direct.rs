@@ -1,17 +1,24 @@
-//! Direct SQLite reads for the statements on a client request's path.
+//! Direct SQLite statements for a client request's path.
 //!
 //! sqlx runs each SQLite connection on a worker thread of its own: every statement is a command
 //! sent to that thread and rows sent back, so a statement costs two thread switches whatever
 //! its work. Measured on a two-core machine, a one-row indexed read took 0.20 ms that way, and
 //! the kernel's scheduling and futex calls were the largest part of a loaded server's profile.
-//! A trace makes five such reads before anything is written. So a SQLite file store keeps a few
-//! connections of its own, read-only, and runs those reads on the calling thread (an indexed
-//! read of pages the operating system already caches: tens of microseconds, not worth a thread
-//! switch). sqlx has no way to run a statement in place, hence this module.
+//! A trace makes five reads and then about seven statements to record itself. So a SQLite file
+//! store keeps a few connections of its own and runs those statements on the calling thread
+//! (indexed reads of pages the operating system already caches, and small inserts: tens of
+//! microseconds each, not worth a thread switch). sqlx has no way to run a statement in place,
+//! hence this module.
 //!
-//! Every statement is an autocommitted read, as through sqlx, with the same SQL text; rows are
-//! decoded by the same functions (`row::Cols`). Writes never come here. PostgreSQL and
-//! in-memory stores read through sqlx as before ([`Store::read_rows`] chooses).
+//! - **Reads** ([`Store::read_rows`]) use read-only connections (`query_only`), each statement
+//!   autocommitted as through sqlx, with the same SQL text; rows are decoded by the same
+//!   functions (`row::Cols`).
+//! - **The recording of client requests** (`release_queue`) uses one writer connection, in
+//!   this process's write turn. It never waits for the database's write lock on the calling
+//!   thread: its busy timeout is zero, and when another process holds the lock the recording
+//!   goes through sqlx, which waits on its own thread.
+//!
+//! PostgreSQL and in-memory stores go through sqlx throughout.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -28,23 +35,31 @@ const MAX_IDLE: usize = 8;
 /// Prepared statements kept per connection (a lookup's text varies with its number of keys).
 const STATEMENT_CACHE: usize = 64;
 
-/// The direct read connections of one SQLite file store.
+/// The direct connections of one SQLite file store.
 #[derive(Debug)]
 pub(crate) struct DirectReads {
     path: PathBuf,
-    /// `None` once the store is closed.
+    /// Idle read connections; `None` once the store is closed.
     idle: Mutex<Option<Vec<Connection>>>,
+    /// The writer, while idle (`None` when in use, not yet opened, or closed).
+    writer: Mutex<Option<Connection>>,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl DirectReads {
-    /// Read connections to the (already migrated) SQLite file at `path`.
+    /// Connections to the (already migrated) SQLite file at `path`, opened when first needed.
     pub(crate) fn new(path: impl Into<PathBuf>) -> DirectReads {
-        DirectReads { path: path.into(), idle: Mutex::new(Some(Vec::new())) }
+        DirectReads {
+            path: path.into(),
+            idle: Mutex::new(Some(Vec::new())),
+            writer: Mutex::new(None),
+            closed: Default::default(),
+        }
     }
 
     fn open(&self) -> Result<Connection, StoreError> {
-        // Read-write at the file level only because a WAL reader writes its read mark into
-        // the shared-memory index; `query_only` refuses any change to the database.
+        // Read-write at the file level even for reads: a WAL reader writes its read mark into
+        // the shared-memory index. `query_only` then refuses any change to the database.
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -56,6 +71,38 @@ impl DirectReads {
         ))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
+    }
+
+    /// The writer connection: the pooled connections' settings (`Store::open`), except that it
+    /// never waits for the write lock (see the module documentation).
+    fn open_writer(&self) -> Result<Connection, StoreError> {
+        let conn = self.open()?;
+        conn.execute_batch(&format!(
+            "PRAGMA query_only = OFF; PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = {};",
+            crate::checkpoint::INLINE_CHECKPOINT_PAGES
+        ))?;
+        Ok(conn)
+    }
+
+    /// The writer inside a transaction holding the database's write lock (`BEGIN IMMEDIATE`);
+    /// `None` when the store is closed or another process holds the lock. The caller must hold
+    /// this process's write turn. Dropped without [`DirectWrite::commit`], it rolls back.
+    pub(crate) fn begin_write(&self) -> Result<Option<DirectWrite<'_>>, StoreError> {
+        if self.closed.load(std::sync::atomic::Ordering::Acquire) {
+            return Ok(None);
+        }
+        let taken = self.writer.lock().expect("direct writer lock").take();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => self.open_writer()?,
+        };
+        let mut write = DirectWrite { owner: self, conn: Some(conn) };
+        match write.conn_mut().execute_batch("BEGIN IMMEDIATE") {
+            Ok(()) => Ok(Some(write)),
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Runs `read` on an idle connection (or a new one), `None` when the store is closed.
@@ -83,14 +130,46 @@ impl DirectReads {
         Some(result)
     }
 
-    /// Closes the idle connections; later reads go through sqlx (and find its pool closed).
+    /// Closes the idle connections; later statements go through sqlx (and find its pool closed).
     pub(crate) fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::Release);
         self.idle.lock().expect("direct reads lock").take();
+        self.writer.lock().expect("direct writer lock").take();
+    }
+}
+
+/// The writer connection inside a write transaction (see [`DirectReads::begin_write`]).
+pub(crate) struct DirectWrite<'a> {
+    owner: &'a DirectReads,
+    conn: Option<Connection>,
+}
+
+impl DirectWrite<'_> {
+    /// The connection, for the transaction's statements (`exec::Exec`).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("held until dropped")
+    }
+
+    pub(crate) fn commit(mut self) -> Result<(), StoreError> {
+        self.conn_mut().execute_batch("COMMIT")?;
+        Ok(())
+    }
+}
+
+impl Drop for DirectWrite<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            return; // closed with the connection, which ends its transaction
+        }
+        if !self.owner.closed.load(std::sync::atomic::Ordering::Acquire) {
+            *self.owner.writer.lock().expect("direct writer lock") = Some(conn);
+        }
     }
 }
 
 /// Runs `sql` on `conn` and decodes each row.
-fn query_on<T>(
+pub(crate) fn query_on<T>(
     conn: &Connection,
     sql: &str,
     binds: &[Val],
@@ -218,5 +297,51 @@ mod tests {
         test.store.set_meta("k", "on the server").await.expect("write");
         let read = test.store.read_rows(META, &[Val::Text("k".into())], meta_value).await.expect("read");
         assert_eq!(read, vec!["on the server".to_string()]);
+    }
+
+    fn request(id: &str, client_id: &str) -> crate::release::RequestRecord {
+        crate::release::RequestRecord {
+            id: id.into(),
+            client_id: client_id.into(),
+            kind: "trace".into(),
+            purpose: "tracing".into(),
+            at: jiff::Timestamp::now().to_string(),
+            person_id: None,
+            band: "no_match".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn recordings_are_written_in_place_and_wait_through_sqlx_while_another_process_writes() {
+        let test = fresh_store(Backend::Sqlite).await;
+        let purposes = [dataward_core::taxonomy::Purpose::parse("tracing").expect("a purpose")];
+        let (client, _) =
+            test.store.add_client("direct-client", &purposes, jiff::Timestamp::now()).await.expect("client");
+        test.store.record_release(&request("in-place", &client.id), &[], &[]).await.expect("recorded in place");
+        let direct = test.store.direct.as_ref().expect("direct");
+        assert!(
+            direct.writer.lock().expect("lock").as_ref().is_some_and(|c| c.is_autocommit()),
+            "writer not returned idle"
+        );
+
+        // Another process takes the write lock: the recording must neither fail nor block a thread.
+        let other = rusqlite::Connection::open(crate::store::sqlite_path_of_url(&test.url)).expect("open");
+        other.execute_batch("BEGIN IMMEDIATE; INSERT INTO meta (key, value) VALUES ('other', 'x');").expect("lock");
+        let store = test.store.clone();
+        let client_id = client.id.clone();
+        let waiting = tokio::spawn(async move { store.record_release(&request("waited", &client_id), &[], &[]).await });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "a recording committed while another process held the write lock");
+        other.execute_batch("COMMIT").expect("release the lock");
+        waiting.await.expect("task").expect("recorded after the lock was released");
+
+        // A recording that fails (a reused request id) leaves nothing and the writer usable.
+        assert!(test.store.record_release(&request("in-place", &client.id), &[], &[]).await.is_err());
+        test.store.record_release(&request("after", &client.id), &[], &[]).await.expect("recorded after a failure");
+        let ids = test.store.read_rows("SELECT id FROM client_requests ORDER BY id", &[], |r| r.text("id")).await;
+        assert_eq!(ids.expect("read"), vec!["after", "in-place", "waited"]);
+        let audit = test.store.verify_audit().await.expect("verify");
+        assert!(audit.first_break.is_none(), "the audit chain broke");
+        assert_eq!(audit.entries, 4, "client added and three recordings");
     }
 }

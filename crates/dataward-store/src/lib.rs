@@ -30,9 +30,9 @@
 //! - `suppressions`: the operator's suppression list (digests, reasons, scopes).
 //! - `write_tx`: write transactions (on SQLite, one writer of the process at a time, in order).
 //! - `sql`: small helpers for portable SQL (placeholders, multi-row inserts).
-//! - `direct`, `row`: a client request's reads on a SQLite file store run in place on the
-//!   calling thread instead of through sqlx's connection worker thread; rows of either path are
-//!   decoded by the same functions.
+//! - `direct`, `exec`, `row`: on a SQLite file store, a client request's reads and its
+//!   recording run in place on the calling thread instead of through sqlx's connection worker
+//!   thread; statements and rows of either path go through the same code.
 //!
 //! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
 //! `RETURNING`) and runs through sqlx's `Any` driver; per-backend code is limited to the migration
@@ -49,6 +49,7 @@ pub mod codec;
 mod decisions_codec;
 mod direct;
 pub mod error;
+mod exec;
 pub mod ingest_tx;
 pub mod jobs;
 pub mod keys;

@@ -15,10 +15,11 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 
-use crate::audit::append_many_on;
+use crate::audit::append_many_with;
+use crate::exec::Exec;
 use crate::release::{Disclosure, RequestRecord};
-use crate::sql::{Val, insert_rows};
-use crate::{Store, StoreError};
+use crate::sql::{Val, insert_rows_on};
+use crate::{Backend, Store, StoreError};
 
 /// One request as it will be recorded.
 pub(crate) struct Recording {
@@ -90,86 +91,107 @@ impl Store {
     }
 
     /// Writes `recordings` in one transaction: a handful of statements whatever their number.
+    /// On a SQLite file store they are written in place (`direct`) unless another process holds
+    /// the write lock.
     async fn write_recordings(&self, recordings: &[Recording]) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let requests = recordings
-            .iter()
-            .map(|r| {
-                let q = &r.request;
-                vec![
-                    Val::Text(q.id.clone()),
-                    Val::Text(q.client_id.clone()),
-                    Val::Text(q.kind.clone()),
-                    Val::Text(q.purpose.clone()),
-                    Val::Text(q.at.clone()),
-                    Val::OptText(q.person_id.clone()),
-                    Val::Text(q.band.clone()),
-                    Val::Text(r.decisions.clone()),
-                ]
-            })
-            .collect();
-        insert_rows(
-            self.backend,
-            &mut tx,
-            "client_requests",
-            &["id", "client_id", "kind", "purpose", "at", "person_id", "band", "decisions"],
-            requests,
-        )
-        .await?;
-        let mut ledger = Vec::new();
-        for r in recordings {
-            let q = &r.request;
-            // `record_release` refused disclosures without a person.
-            let person = q.person_id.clone().unwrap_or_default();
-            for d in &r.disclosures {
-                ledger.push(vec![
-                    Val::Text(q.id.clone()),
-                    Val::Text(q.client_id.clone()),
-                    Val::Text(q.purpose.clone()),
-                    Val::Text(d.basis.clone()),
-                    Val::Text(person.clone()),
-                    Val::Text(d.category.clone()),
-                    Val::Text(d.field.clone()),
-                    Val::Text(d.disclosure.to_string()),
-                    Val::Text(d.source_record_id.clone()),
-                    Val::Text(d.partner_id.clone()),
-                    Val::Text(q.at.clone()),
-                ]);
+        if let Some(direct) = &self.direct {
+            let turn = self.write_turn().await?;
+            if let Some(mut write) = direct.begin_write()? {
+                write_recordings_on(self.backend, write.conn_mut(), recordings).await?;
+                write.commit()?;
+                return Ok(());
             }
+            drop(turn);
         }
-        insert_rows(
-            self.backend,
-            &mut tx,
-            "disclosures",
-            &[
-                "request_id",
-                "client_id",
-                "purpose",
-                "basis",
-                "person_id",
-                "category",
-                "field",
-                "disclosure",
-                "source_record_id",
-                "partner_id",
-                "at",
-            ],
-            ledger,
-        )
-        .await?;
-        let mut entries = Vec::with_capacity(recordings.len());
-        for r in recordings {
-            let q = &r.request;
-            let values = r.disclosures.iter().filter(|d| d.disclosure == "value").count();
-            let detail = serde_json::json!({
-                "kind": q.kind, "purpose": q.purpose, "band": q.band, "person": q.person_id,
-                "decisions": r.decision_count, "disclosures": r.disclosures.len(), "values": values,
-            });
-            let actor = dataward_core::audit::Actor::Client(q.client_id.clone());
-            entries.push((dataward_core::audit::NewAuditEntry::new(actor, "client_request", &q.id, detail)?, r.at));
-        }
-        append_many_on(&mut tx, &entries).await?;
+        let mut tx = self.begin_write().await?;
+        write_recordings_on(self.backend, &mut *tx, recordings).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The statements of [`Store::write_recordings`], inside the caller's transaction.
+async fn write_recordings_on(
+    backend: Backend,
+    conn: &mut impl Exec,
+    recordings: &[Recording],
+) -> Result<(), StoreError> {
+    let requests = recordings
+        .iter()
+        .map(|r| {
+            let q = &r.request;
+            vec![
+                Val::Text(q.id.clone()),
+                Val::Text(q.client_id.clone()),
+                Val::Text(q.kind.clone()),
+                Val::Text(q.purpose.clone()),
+                Val::Text(q.at.clone()),
+                Val::OptText(q.person_id.clone()),
+                Val::Text(q.band.clone()),
+                Val::Text(r.decisions.clone()),
+            ]
+        })
+        .collect();
+    insert_rows_on(
+        backend,
+        conn,
+        "client_requests",
+        &["id", "client_id", "kind", "purpose", "at", "person_id", "band", "decisions"],
+        requests,
+    )
+    .await?;
+    let mut ledger = Vec::new();
+    for r in recordings {
+        let q = &r.request;
+        // `record_release` refused disclosures without a person.
+        let person = q.person_id.clone().unwrap_or_default();
+        for d in &r.disclosures {
+            ledger.push(vec![
+                Val::Text(q.id.clone()),
+                Val::Text(q.client_id.clone()),
+                Val::Text(q.purpose.clone()),
+                Val::Text(d.basis.clone()),
+                Val::Text(person.clone()),
+                Val::Text(d.category.clone()),
+                Val::Text(d.field.clone()),
+                Val::Text(d.disclosure.to_string()),
+                Val::Text(d.source_record_id.clone()),
+                Val::Text(d.partner_id.clone()),
+                Val::Text(q.at.clone()),
+            ]);
+        }
+    }
+    insert_rows_on(
+        backend,
+        conn,
+        "disclosures",
+        &[
+            "request_id",
+            "client_id",
+            "purpose",
+            "basis",
+            "person_id",
+            "category",
+            "field",
+            "disclosure",
+            "source_record_id",
+            "partner_id",
+            "at",
+        ],
+        ledger,
+    )
+    .await?;
+    let mut entries = Vec::with_capacity(recordings.len());
+    for r in recordings {
+        let q = &r.request;
+        let values = r.disclosures.iter().filter(|d| d.disclosure == "value").count();
+        let detail = serde_json::json!({
+            "kind": q.kind, "purpose": q.purpose, "band": q.band, "person": q.person_id,
+            "decisions": r.decision_count, "disclosures": r.disclosures.len(), "values": values,
+        });
+        let actor = dataward_core::audit::Actor::Client(q.client_id.clone());
+        entries.push((dataward_core::audit::NewAuditEntry::new(actor, "client_request", &q.id, detail)?, r.at));
+    }
+    append_many_with(backend, conn, &entries).await?;
+    Ok(())
 }

@@ -3,7 +3,8 @@
 use sqlx::AnyConnection;
 use sqlx::AssertSqlSafe;
 
-use crate::Backend;
+use crate::exec::Exec;
+use crate::{Backend, StoreError};
 
 /// One bindable value.
 #[derive(Debug, Clone)]
@@ -59,6 +60,27 @@ pub(crate) fn bind_val(query: AnyQuery<'_>, v: Val) -> AnyQuery<'_> {
 /// A statement through sqlx's `Any` driver.
 pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
+/// The statements inserting `rows` into `table`, several rows each, with their parameters.
+fn insert_statements(
+    backend: Backend,
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Val>>,
+) -> Vec<(String, Vec<Val>)> {
+    let width = columns.len();
+    let per_statement = (MAX_PARAMS / width).max(1);
+    let mut statements = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
+        let tuples: Vec<String> = (0..chunk.len()).map(|r| tuple(backend, r, width)).collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
+        debug_assert!(chunk.iter().all(|row| row.len() == width));
+        statements.push((sql, chunk.into_iter().flatten().collect()));
+    }
+    statements
+}
+
 /// Inserts `rows` into `table`, several rows per statement.
 pub(crate) async fn insert_rows(
     backend: Backend,
@@ -67,21 +89,26 @@ pub(crate) async fn insert_rows(
     columns: &'static [&'static str],
     rows: Vec<Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
-    let width = columns.len();
-    let per_statement = (MAX_PARAMS / width).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
-        let tuples: Vec<String> = (0..chunk.len()).map(|r| tuple(backend, r, width)).collect();
-        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
+    for (sql, binds) in insert_statements(backend, table, columns, rows) {
         let mut query = sqlx::query(AssertSqlSafe(sql));
-        for row in chunk {
-            debug_assert_eq!(row.len(), width);
-            for v in row {
-                query = bind_val(query, v);
-            }
+        for v in binds {
+            query = bind_val(query, v);
         }
         query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// [`insert_rows`] on either kind of connection (`exec`).
+pub(crate) async fn insert_rows_on(
+    backend: Backend,
+    conn: &mut impl Exec,
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Val>>,
+) -> Result<(), StoreError> {
+    for (sql, binds) in insert_statements(backend, table, columns, rows) {
+        conn.exec(&sql, binds).await?;
     }
     Ok(())
 }

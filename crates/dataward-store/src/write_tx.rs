@@ -122,7 +122,7 @@ impl Store {
     }
 
     /// Waits for this process's SQLite write turn, giving up as SQLite's busy timeout would.
-    async fn write_turn(&self) -> Result<OwnedMutexGuard<()>, StoreError> {
+    pub(crate) async fn write_turn(&self) -> Result<OwnedMutexGuard<()>, StoreError> {
         tokio::time::timeout(TURN_TIMEOUT, self.write_turn.0.clone().lock_owned())
             .await
             .map_err(|_| StoreError::Conflict("the store is busy with another write; try again".into()))
