@@ -11,11 +11,12 @@
 //! only when a writer finds every frame already copied, and with writers appending all the time a
 //! checkpoint running beside them never catches up, so the log grew without bound (an earlier
 //! attempt: 565 MB after 6,000 traces, and every read searching it). So the task here works in
-//! two phases every [`CHECKPOINT_EVERY`]:
+//! two phases (timing: [`SERVING`]):
 //!
 //! 1. a `PASSIVE` checkpoint on its own connection, beside readers and writers: it copies and
 //!    `fsync`s nearly the whole log while requests carry on;
-//! 2. when the log has reached [`RESTART_FRAMES`], a second `PASSIVE` checkpoint holding the
+//! 2. when the log has reached the policy's restart length, one to three more passes while
+//!    writers appended much meanwhile, then a second `PASSIVE` checkpoint holding the
 //!    process's SQLite write turn (see `write_tx`): no writer of this process can append
 //!    meanwhile, so it copies the few frames written since phase 1 and completes, and the next
 //!    writer starts the log again from the beginning. Writers wait only for those few frames.
@@ -31,18 +32,34 @@ use sqlx::{AnyConnection, Connection};
 use tokio::sync::Mutex;
 use tokio::task::AbortHandle;
 
-/// How often the background task checkpoints.
-pub(crate) const CHECKPOINT_EVERY: Duration = Duration::from_millis(10);
+/// When the task checkpoints and when it starts the log again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Policy {
+    /// How often phase 1 runs.
+    pub(crate) every: Duration,
+    /// The log length, in frames (pages), from which phase 2 runs and the log starts again.
+    pub(crate) restart_frames: i64,
+}
 
-/// The log length, in frames (pages), from which phase 2 runs and the log starts again (about
-/// 1.2 MiB, a dozen recorded traces). Tried on 100,000 persons at 2 concurrent traces: 1,000
-/// frames checked every 50 ms gave p99 18 ms over HTTP; 300 every 20 ms 12-14 ms; 300 every
-/// 10 ms 11 ms; 100 every 10 ms was no better.
-pub(crate) const RESTART_FRAMES: i64 = 300;
+/// The policy of a serving store: phase 1 every 100 ms, phase 2 from 8,000 frames (about
+/// 32 MiB, some 470 recorded traces). Each phase costs the two cores an `fsync` and each phase 2
+/// makes writers wait, so once a trace's reads and recording ran in place (`direct`) and a trace
+/// took about 1 ms, frequent small checkpoints became the largest cost. Measured on 100,000
+/// persons at 2 concurrent traces over HTTP: 300 frames every 10 ms served 755-921 requests/s,
+/// p99 9.9-11.6 ms; 3,000 every 50 ms about 1,000 requests/s, p99 8.8-14.6 ms; 8,000 every
+/// 100 ms 1,050 requests/s, p99 6.6 ms. (At 8 concurrent traces, on two cores, p99 is about
+/// 30 ms either way: requests queue.)
+pub(crate) const SERVING: Policy = Policy { every: Duration::from_millis(100), restart_frames: 8_000 };
 
-/// `wal_autocheckpoint` of every pooled connection: the log size, in pages, at which a commit
-/// still checkpoints by itself (about 40 MiB).
-pub(crate) const INLINE_CHECKPOINT_PAGES: u32 = 10_000;
+/// `wal_autocheckpoint` of every connection that writes: the log size, in pages, at which a
+/// commit still checkpoints by itself (about 80 MiB), far enough above
+/// [`SERVING`]`.restart_frames` that a busy second does not reach it before phase 2 runs.
+pub(crate) const INLINE_CHECKPOINT_PAGES: u32 = 20_000;
+
+/// Phase 1 passes repeated before phase 2, at most, while more than [`PHASE_2_FRAMES`] remain.
+const CATCH_UP_PASSES: usize = 3;
+/// Frames left uncopied that phase 2 may take on while writers wait.
+const PHASE_2_FRAMES: i64 = 100;
 
 /// How long phase 2 waits for the write turn before leaving it to the next tick.
 const TURN_WAIT: Duration = Duration::from_secs(1);
@@ -64,12 +81,19 @@ impl Drop for Checkpointer {
     }
 }
 
-/// Runs one passive checkpoint on `conn` and returns the frames in the log, as
-/// `PRAGMA wal_checkpoint` reports them.
-async fn checkpoint_passive(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
-    let (_busy, log_frames, _copied): (i64, i64, i64) =
+/// A passive checkpoint's outcome, as `PRAGMA wal_checkpoint` reports it.
+struct Pass {
+    /// Frames in the log.
+    log: i64,
+    /// Frames of the log now copied into the database file.
+    copied: i64,
+}
+
+/// Runs one passive checkpoint on `conn`.
+async fn checkpoint_passive(conn: &mut AnyConnection) -> Result<Pass, sqlx::Error> {
+    let (_busy, log, copied): (i64, i64, i64) =
         sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(conn).await?;
-    Ok(log_frames)
+    Ok(Pass { log, copied })
 }
 
 /// Starts the checkpoint task for the SQLite file store at `url`, whose writers queue on
@@ -77,15 +101,24 @@ async fn checkpoint_passive(conn: &mut AnyConnection) -> Result<i64, sqlx::Error
 /// the pool's few connections; it runs until [`Checkpointer::stop`] or the checkpointer's drop,
 /// and its connection closes with it.
 pub(crate) async fn start(url: &str, write_turn: Arc<Mutex<()>>) -> Result<Arc<Checkpointer>, sqlx::Error> {
+    start_with(url, write_turn, SERVING).await
+}
+
+/// [`start`] with a policy of the caller's.
+pub(crate) async fn start_with(
+    url: &str,
+    write_turn: Arc<Mutex<()>>,
+    policy: Policy,
+) -> Result<Arc<Checkpointer>, sqlx::Error> {
     let mut conn = AnyConnection::connect(url).await?;
     let task = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        let mut tick = tokio::time::interval(policy.every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             // A failure (another process checkpointing, a busy file) is retried on the next tick;
             // commits still checkpoint inline past the safety net meanwhile.
-            if let Err(e) = run_once(&mut conn, &write_turn).await {
+            if let Err(e) = run_once(&mut conn, &write_turn, policy.restart_frames).await {
                 tracing::debug!(error = %e, "background WAL checkpoint failed; retrying on the next tick");
             }
         }
@@ -94,9 +127,22 @@ pub(crate) async fn start(url: &str, write_turn: Arc<Mutex<()>>) -> Result<Arc<C
 }
 
 /// One tick: phase 1, then phase 2 when the log is long enough to start again.
-async fn run_once(conn: &mut AnyConnection, write_turn: &Arc<Mutex<()>>) -> Result<(), sqlx::Error> {
-    if checkpoint_passive(conn).await? < RESTART_FRAMES {
+async fn run_once(
+    conn: &mut AnyConnection,
+    write_turn: &Arc<Mutex<()>>,
+    restart_frames: i64,
+) -> Result<(), sqlx::Error> {
+    let mut pass = checkpoint_passive(conn).await?;
+    if pass.log < restart_frames {
         return Ok(());
+    }
+    // Phase 1 again while writers appended much during the last pass, so that phase 2, which
+    // writers wait for, has only a few frames left to copy and sync.
+    for _ in 0..CATCH_UP_PASSES {
+        if pass.log - pass.copied <= PHASE_2_FRAMES {
+            break;
+        }
+        pass = checkpoint_passive(conn).await?;
     }
     let Ok(_turn) = tokio::time::timeout(TURN_WAIT, write_turn.clone().lock_owned()).await else {
         return Ok(());
@@ -152,8 +198,13 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_starts_again_under_a_steady_stream_of_writes() {
-        let test = fresh_store(Backend::Sqlite).await;
+        let mut test = fresh_store(Backend::Sqlite).await;
         let wal = format!("{}-wal", crate::store::sqlite_path_of_url(&test.url));
+        // A policy that restarts the log far below the inline safety net (the serving policy
+        // restarts it near the net, where a log that never restarts would also stay).
+        let small = super::Policy { every: Duration::from_millis(10), restart_frames: 300 };
+        let task = super::start_with(&test.url, test.store.write_turn.0.clone(), small).await.expect("start");
+        test.store.checkpointer = Some(task);
         // Four writers that never pause, so some writer always waits for the write turn, and
         // readers beside them: the log must still start again and stay far below the inline
         // safety net (10,000 pages, about 40 MB), which is what a serving store needs.
