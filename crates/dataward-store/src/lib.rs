@@ -35,7 +35,8 @@
 //!   thread; statements and rows of either path go through the same code.
 //!
 //! SQL is written once in the dialect both engines accept (`$n` parameters, `ON CONFLICT`,
-//! `RETURNING`) and runs through sqlx's `Any` driver; per-backend code is limited to the migration
+//! `RETURNING`) and runs through sqlx's `Any` driver (a client request's statements on a SQLite
+//! file store: the same text through `direct`); per-backend code is limited to the migration
 //! folders and connection setup. Personal values are never compared or indexed in clear: lookups go
 //! through HMAC digests from `dataward_core::keys::Indexer`.
 //! This crate knows nothing about HTTP or the command line.
