@@ -24,10 +24,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags};
-use sqlx::AssertSqlSafe;
 
 use crate::row::Cols;
-use crate::sql::{Val, bind_val};
+use crate::sql::{Val, any_query};
 use crate::{Store, StoreError};
 
 /// Idle connections kept; more may be opened while more requests read at once.
@@ -213,11 +212,8 @@ impl Store {
         {
             return result;
         }
-        let mut query = sqlx::query(AssertSqlSafe(sql.to_string()));
-        for v in binds {
-            query = bind_val(query, v.clone());
-        }
-        query.fetch_all(&self.pool).await?.iter().map(|row| decode(row)).collect()
+        let rows = any_query(sql.to_string(), binds.iter().cloned()).fetch_all(&self.pool).await?;
+        rows.iter().map(|row| decode(row)).collect()
     }
 }
 

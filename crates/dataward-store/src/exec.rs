@@ -4,11 +4,11 @@
 
 use std::future::Future;
 
-use sqlx::{AnyConnection, AssertSqlSafe};
+use sqlx::AnyConnection;
 
 use crate::StoreError;
 use crate::row::Cols;
-use crate::sql::{Val, bind_val};
+use crate::sql::{Val, any_query};
 
 /// Runs statements with parameters bound in order.
 pub(crate) trait Exec: Send {
@@ -26,11 +26,7 @@ pub(crate) trait Exec: Send {
 
 impl Exec for AnyConnection {
     async fn exec(&mut self, sql: &str, binds: Vec<Val>) -> Result<u64, StoreError> {
-        let mut query = sqlx::query(AssertSqlSafe(sql.to_string()));
-        for v in binds {
-            query = bind_val(query, v);
-        }
-        Ok(query.execute(&mut *self).await?.rows_affected())
+        Ok(any_query(sql.to_string(), binds).execute(&mut *self).await?.rows_affected())
     }
 
     async fn rows<T: Send>(
@@ -39,11 +35,8 @@ impl Exec for AnyConnection {
         binds: Vec<Val>,
         decode: impl Fn(&dyn Cols) -> Result<T, StoreError> + Send,
     ) -> Result<Vec<T>, StoreError> {
-        let mut query = sqlx::query(AssertSqlSafe(sql.to_string()));
-        for v in binds {
-            query = bind_val(query, v);
-        }
-        query.fetch_all(&mut *self).await?.iter().map(|row| decode(row)).collect()
+        let rows = any_query(sql.to_string(), binds).fetch_all(&mut *self).await?;
+        rows.iter().map(|row| decode(row)).collect()
     }
 }
 

@@ -57,6 +57,11 @@ pub(crate) fn bind_val(query: AnyQuery<'_>, v: Val) -> AnyQuery<'_> {
     }
 }
 
+/// `sql` with `binds` bound in order, as a statement through sqlx's `Any` driver.
+pub(crate) fn any_query(sql: String, binds: impl IntoIterator<Item = Val>) -> AnyQuery<'static> {
+    binds.into_iter().fold(sqlx::query(AssertSqlSafe(sql)), bind_val)
+}
+
 /// A statement through sqlx's `Any` driver.
 pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
@@ -90,11 +95,7 @@ pub(crate) async fn insert_rows(
     rows: Vec<Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
     for (sql, binds) in insert_statements(backend, table, columns, rows) {
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for v in binds {
-            query = bind_val(query, v);
-        }
-        query.execute(&mut *conn).await?;
+        any_query(sql, binds).execute(&mut *conn).await?;
     }
     Ok(())
 }
