@@ -83,42 +83,53 @@ fn in_small_blocks(backend: Backend, keys: usize, max_block: usize) -> String {
     )
 }
 
+/// What a query's blocks hold: the persons in them, and the id of the linkage model that was
+/// active when they were read (`None` when the blocks were empty or read in several statements).
+pub(crate) struct Blocks {
+    pub held: Vec<HeldPerson>,
+    pub active_model: Option<String>,
+}
+
 /// The persons holding a record under one of `block_keys` (as [`candidate_persons`]) with all
 /// their records in matching form, only active partners' records when `active_partners_only`
 /// (a person left with none is not returned). A query's few keys take one statement instead
-/// of a lookup and then a load (one round trip less for every client match), read in place on
-/// a SQLite file store (`direct`).
+/// of a lookup and then a load, which also says which model is active (two round trips fewer
+/// for every client match), read in place on a SQLite file store (`direct`).
 pub(crate) async fn held_persons_in_blocks(
     store: &Store,
     block_keys: &[i64],
     max_block: usize,
     active_partners_only: bool,
-) -> Result<Vec<HeldPerson>, StoreError> {
+) -> Result<Blocks, StoreError> {
     let mut keys: Vec<i64> = block_keys.to_vec();
     keys.sort_unstable();
     keys.dedup();
     if keys.len() > keys_per_statement(store.backend) {
         let mut conn = store.pool.acquire().await?;
         let persons = candidate_persons(&mut conn, store.backend, &keys, max_block).await?;
-        return held_persons_of(&mut conn, store, &persons, active_partners_only).await;
+        let held = held_persons_of(&mut conn, store, &persons, active_partners_only).await?;
+        return Ok(Blocks { held, active_model: None });
     }
     let condition = format!(
         "m.person_id IN (SELECT person_id FROM blocking_keys WHERE {})",
         in_small_blocks(store.backend, keys.len(), max_block)
     );
+    let sql = forms_sql(&condition, active_partners_only, true);
     let binds: Vec<Val> = keys.iter().map(|k| Val::Int(*k)).collect();
     let rows = store
-        .read_rows(&forms_sql(&condition, active_partners_only), &binds, |row| {
+        .read_rows(&sql, &binds, |row| {
             let record = row.text("source_record_id")?;
             let matchable = decode_form(store, &record, row.opt_blob("wrapped")?, &row.blob("form")?)?;
-            Ok((row.text("person_id")?, record, matchable))
+            Ok((row.text("person_id")?, record, matchable, row.opt_text("model_id")?))
         })
         .await?;
+    let mut active_model = None;
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
-    for (person, record, matchable) in rows {
+    for (person, record, matchable, model) in rows {
+        active_model = model;
         by_person.entry(person).or_default().push((record, matchable));
     }
-    Ok(into_held(by_person))
+    Ok(Blocks { held: into_held(by_person), active_model })
 }
 
 /// Every record of `person_ids`, decoded into matching form, by person.
@@ -139,7 +150,7 @@ async fn held_persons_of(
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
     for chunk in person_ids.chunks(CHUNK) {
         let condition = format!("m.person_id IN ({})", placeholder_list(store.backend, 1, chunk.len()));
-        let mut query = sqlx::query(AssertSqlSafe(forms_sql(&condition, active_partners_only)));
+        let mut query = sqlx::query(AssertSqlSafe(forms_sql(&condition, active_partners_only, false)));
         for p in chunk {
             query = query.bind(p.clone());
         }
@@ -149,15 +160,17 @@ async fn held_persons_of(
 }
 
 /// The statement loading matching forms and data keys of the records meeting `condition` (on
-/// `match_records m`), of active partners only when asked.
-fn forms_sql(condition: &str, active_partners_only: bool) -> String {
+/// `match_records m`), of active partners only when asked, and on each row the id of the active
+/// linkage model (`model_id`) when asked.
+fn forms_sql(condition: &str, active_partners_only: bool, with_active_model: bool) -> String {
+    let model = if with_active_model { ", (SELECT id FROM linkage_models WHERE active = 1) AS model_id" } else { "" };
     let (join, filter) = if active_partners_only {
         ("JOIN partners p ON p.id = m.partner_id", "p.status = 'active' AND")
     } else {
         ("", "")
     };
     format!(
-        "SELECT m.source_record_id, m.person_id, m.form, k.wrapped FROM match_records m {join}
+        "SELECT m.source_record_id, m.person_id, m.form, k.wrapped{model} FROM match_records m {join}
          LEFT JOIN record_keys k ON k.source_record_id = m.source_record_id WHERE {filter} {condition}"
     )
 }

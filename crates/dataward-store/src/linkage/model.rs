@@ -156,6 +156,11 @@ impl Store {
         active_on(&mut conn, self).await
     }
 
+    /// The model last read, if any (it may no longer be the active one).
+    pub(crate) fn cached_model(&self) -> Option<Arc<ActiveModel>> {
+        self.model_cache.lock().expect("model cache").clone()
+    }
+
     /// The active model for answering a query: which model is active is read in place
     /// (`direct`: on every client request), its parameters come from the cache while it stays
     /// the active one.

@@ -70,11 +70,17 @@ impl Store {
         now: Timestamp,
         scope: MatchScope,
     ) -> Result<PersonMatch, StoreError> {
-        let model = self.query_model(now).await?.model();
         let blocker = Blocker::default();
         let keys = keyed_probe_keys(self, blocker.probe_keys(query), query);
         let active_partners_only = scope == MatchScope::Releasable;
-        let held = held_persons_in_blocks(self, &keys, blocker.max_block, active_partners_only).await?;
+        let blocks = held_persons_in_blocks(self, &keys, blocker.max_block, active_partners_only).await?;
+        // The blocks' statement said which model is active: the cached one when it still is.
+        let model = match (blocks.active_model, self.cached_model()) {
+            (Some(active), Some(cached)) if cached.id == active => cached,
+            _ => self.query_model(now).await?,
+        }
+        .model();
+        let held = blocks.held;
         let ids: HashMap<PersonId, &str> =
             held.iter().enumerate().map(|(i, h)| (PersonId(i as u64), h.person_id.as_str())).collect();
         let candidates =

@@ -135,6 +135,36 @@ async fn a_withdrawn_partner_is_withdrawn_at_once_and_only_once() {
     }
 }
 
+/// A match reads which model is active in the same statement as its blocks and keeps the
+/// parameters it parsed: a model made active by another process must still decide the next match.
+#[tokio::test]
+async fn a_model_made_active_by_another_process_decides_the_next_match() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let now = at("2026-02-01T12:00:00Z");
+        two_partners(&t, at("2026-01-10T09:00:00Z")).await;
+        let jane = query("Jane", "Whitfield", "jane@example.co.uk");
+        let before = t.store.match_person(&jane, &THRESHOLDS, now).await.unwrap();
+        let bootstrap = t.store.linkage_model().await.unwrap().expect("a model").id.clone();
+        let other =
+            Store::open(&t.url, dataward_store::testing::test_indexer(), dataward_store::testing::test_master_key())
+                .await
+                .unwrap();
+        let trained = other.train_linkage(now).await.unwrap();
+        assert_ne!(trained.model_id, bootstrap);
+        let after = t.store.match_person(&jane, &THRESHOLDS, now).await.unwrap();
+        let fresh =
+            Store::open(&t.url, dataward_store::testing::test_indexer(), dataward_store::testing::test_master_key())
+                .await
+                .unwrap();
+        let expected = fresh.match_person(&jane, &THRESHOLDS, now).await.unwrap();
+        assert_eq!(after.weight, expected.weight, "{backend:?}: the match kept the replaced model");
+        assert_ne!(after.weight, before.weight, "{backend:?}: the trained model scores as the bootstrap did");
+        other.close().await;
+        fresh.close().await;
+    }
+}
+
 #[tokio::test]
 async fn client_matching_ignores_a_withdrawn_partners_records_but_rights_matching_still_finds_them() {
     for backend in backends() {
