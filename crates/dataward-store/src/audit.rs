@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::exec::Exec;
-use crate::sql::{Val, insert_rows_on};
+use crate::sql::{Val, insert_rows};
 use crate::store::Backend;
 use crate::{Store, StoreError};
 
@@ -99,7 +99,7 @@ pub(crate) async fn append_many_with(
             ]
         })
         .collect();
-    insert_rows_on(
+    insert_rows(
         backend,
         conn,
         "audit_log",

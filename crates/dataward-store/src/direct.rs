@@ -36,24 +36,22 @@ const STATEMENT_CACHE: usize = 64;
 
 /// The direct connections of one SQLite file store.
 #[derive(Debug)]
-pub(crate) struct DirectReads {
+pub(crate) struct DirectConnections {
     path: PathBuf,
     /// Idle read connections; `None` once the store is closed.
     idle: Mutex<Option<Vec<Connection>>>,
     /// The writer, while idle (`None` when in use, not yet opened, or closed).
     writer: Mutex<Option<Connection>>,
-    closed: std::sync::atomic::AtomicBool,
 }
 
-impl DirectReads {
+impl DirectConnections {
     /// Connections to the (already migrated) SQLite file at `path`, opened when first needed.
-    pub(crate) fn new(path: impl Into<PathBuf>) -> DirectReads {
-        DirectReads {
-            path: path.into(),
-            idle: Mutex::new(Some(Vec::new())),
-            writer: Mutex::new(None),
-            closed: Default::default(),
-        }
+    pub(crate) fn new(path: impl Into<PathBuf>) -> DirectConnections {
+        DirectConnections { path: path.into(), idle: Mutex::new(Some(Vec::new())), writer: Mutex::new(None) }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.idle.lock().expect("direct reads lock").is_none()
     }
 
     fn open(&self) -> Result<Connection, StoreError> {
@@ -88,7 +86,7 @@ impl DirectReads {
     /// `None` when the store is closed or another process holds the lock. The caller must hold
     /// this process's write turn. Dropped without [`DirectWrite::commit`], it rolls back.
     pub(crate) fn begin_write(&self) -> Result<Option<DirectWrite<'_>>, StoreError> {
-        if self.closed.load(std::sync::atomic::Ordering::Acquire) {
+        if self.is_closed() {
             return Ok(None);
         }
         let taken = self.writer.lock().expect("direct writer lock").take();
@@ -131,15 +129,14 @@ impl DirectReads {
 
     /// Closes the idle connections; later statements go through sqlx (and find its pool closed).
     pub(crate) fn close(&self) {
-        self.closed.store(true, std::sync::atomic::Ordering::Release);
         self.idle.lock().expect("direct reads lock").take();
         self.writer.lock().expect("direct writer lock").take();
     }
 }
 
-/// The writer connection inside a write transaction (see [`DirectReads::begin_write`]).
+/// The writer connection inside a write transaction (see [`DirectConnections::begin_write`]).
 pub(crate) struct DirectWrite<'a> {
-    owner: &'a DirectReads,
+    owner: &'a DirectConnections,
     conn: Option<Connection>,
 }
 
@@ -161,7 +158,10 @@ impl Drop for DirectWrite<'_> {
         if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
             return; // closed with the connection, which ends its transaction
         }
-        if !self.owner.closed.load(std::sync::atomic::Ordering::Acquire) {
+        // Back to idle unless the store closed; holding the readers' lock meanwhile, so that a
+        // `close` cannot come between the check and the return.
+        let idle = self.owner.idle.lock().expect("direct reads lock");
+        if idle.is_some() {
             *self.owner.writer.lock().expect("direct writer lock") = Some(conn);
         }
     }

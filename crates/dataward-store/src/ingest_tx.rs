@@ -454,7 +454,7 @@ impl IngestTx {
             .collect();
         insert_rows(
             self.store.backend,
-            &mut self.tx,
+            &mut *self.tx,
             "quarantine",
             &["batch_id", "line_no", "field", "reason", "detail", "raw"],
             values,

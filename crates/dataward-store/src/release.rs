@@ -367,7 +367,7 @@ impl Store {
             for (source, name, digest, scope) in rows {
                 let digest = || -> Result<dataward_core::keys::Digest, StoreError> {
                     digest
-                        .clone()
+                        .as_deref()
                         .and_then(|d| d.try_into().ok())
                         .ok_or_else(|| StoreError::Corrupt(format!("{source} digest length")))
                 };

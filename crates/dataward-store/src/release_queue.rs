@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 use crate::audit::append_many_with;
 use crate::exec::Exec;
 use crate::release::{Disclosure, RequestRecord};
-use crate::sql::{Val, insert_rows_on};
+use crate::sql::{Val, insert_rows};
 use crate::{Backend, Store, StoreError};
 
 /// One request as it will be recorded.
@@ -132,7 +132,7 @@ async fn write_recordings_on(
             ]
         })
         .collect();
-    insert_rows_on(
+    insert_rows(
         backend,
         conn,
         "client_requests",
@@ -161,7 +161,7 @@ async fn write_recordings_on(
             ]);
         }
     }
-    insert_rows_on(
+    insert_rows(
         backend,
         conn,
         "disclosures",

@@ -1,6 +1,5 @@
 //! Portable SQL helpers: positional placeholders and chunked multi-row inserts.
 
-use sqlx::AnyConnection;
 use sqlx::AssertSqlSafe;
 
 use crate::exec::Exec;
@@ -86,22 +85,9 @@ fn insert_statements(
     statements
 }
 
-/// Inserts `rows` into `table`, several rows per statement.
+/// Inserts `rows` into `table`, several rows per statement, on either kind of connection
+/// (`exec`).
 pub(crate) async fn insert_rows(
-    backend: Backend,
-    conn: &mut AnyConnection,
-    table: &'static str,
-    columns: &'static [&'static str],
-    rows: Vec<Vec<Val>>,
-) -> Result<(), sqlx::Error> {
-    for (sql, binds) in insert_statements(backend, table, columns, rows) {
-        any_query(sql, binds).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// [`insert_rows`] on either kind of connection (`exec`).
-pub(crate) async fn insert_rows_on(
     backend: Backend,
     conn: &mut impl Exec,
     table: &'static str,

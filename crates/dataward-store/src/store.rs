@@ -96,8 +96,8 @@ pub struct Store {
     pub(crate) ingest_cache_kib: u32,
     /// The background WAL checkpoints of a SQLite file store (see [`crate::checkpoint`]).
     pub(crate) checkpointer: Option<Arc<crate::checkpoint::Checkpointer>>,
-    /// A SQLite file store's in-place read connections (see [`crate::direct`]).
-    pub(crate) direct: Option<Arc<crate::direct::DirectReads>>,
+    /// A SQLite file store's in-place connections (see [`crate::direct`]).
+    pub(crate) direct: Option<Arc<crate::direct::DirectConnections>>,
 }
 
 /// SQLite page cache per pooled connection, in KiB (see `Store::open`).
@@ -175,7 +175,9 @@ impl Store {
             _ => None,
         };
         let direct = match backend {
-            Backend::Sqlite if !in_memory => Some(Arc::new(crate::direct::DirectReads::new(sqlite_path_of_url(&url)))),
+            Backend::Sqlite if !in_memory => {
+                Some(Arc::new(crate::direct::DirectConnections::new(sqlite_path_of_url(&url))))
+            }
             _ => None,
         };
         Ok(Store {

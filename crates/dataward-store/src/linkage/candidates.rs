@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use dataward_core::linkage::{MatchRecord, legacy_full_name_key};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use crate::row::Cols;
 use crate::sql::{Val, placeholder_list};
 use crate::{Backend, Store, StoreError};
 
@@ -116,16 +117,10 @@ pub(crate) async fn held_persons_in_blocks(
     );
     let sql = forms_sql(&condition, active_partners_only, true);
     let binds: Vec<Val> = keys.iter().map(|k| Val::Int(*k)).collect();
-    let rows = store
-        .read_rows(&sql, &binds, |row| {
-            let record = row.text("source_record_id")?;
-            let matchable = decode_form(store, &record, row.opt_blob("wrapped")?, &row.blob("form")?)?;
-            Ok((row.text("person_id")?, record, matchable, row.opt_text("model_id")?))
-        })
-        .await?;
+    let rows = store.read_rows(&sql, &binds, |row| Ok((form_row(store, row)?, row.opt_text("model_id")?))).await?;
     let mut active_model = None;
     let mut by_person: BTreeMap<String, Vec<(String, MatchRecord)>> = BTreeMap::new();
-    for (person, record, matchable, model) in rows {
+    for ((person, record, matchable), model) in rows {
         active_model = model;
         by_person.entry(person).or_default().push((record, matchable));
     }
@@ -182,13 +177,17 @@ fn collect_forms(
     by_person: &mut BTreeMap<String, Vec<(String, MatchRecord)>>,
 ) -> Result<(), StoreError> {
     for row in rows {
-        let person: String = row.try_get("person_id")?;
-        let record: String = row.try_get("source_record_id")?;
-        let form: Vec<u8> = row.try_get("form")?;
-        let matchable = decode_form(store, &record, row.try_get("wrapped")?, &form)?;
+        let (person, record, matchable) = form_row(store, row)?;
         by_person.entry(person).or_default().push((record, matchable));
     }
     Ok(())
+}
+
+/// One row of [`forms_sql`]: its person, its record and the record's matching form.
+fn form_row(store: &Store, row: &dyn Cols) -> Result<(String, String, MatchRecord), StoreError> {
+    let record = row.text("source_record_id")?;
+    let matchable = decode_form(store, &record, row.opt_blob("wrapped")?, &row.blob("form")?)?;
+    Ok((row.text("person_id")?, record, matchable))
 }
 
 /// The persons in person-id order, each with its records in record-id order.

@@ -167,10 +167,10 @@ impl Store {
     pub async fn query_model(&self, now: Timestamp) -> Result<Arc<ActiveModel>, StoreError> {
         let active = self.read_rows("SELECT id FROM linkage_models WHERE active = 1", &[], |r| r.text("id")).await?;
         if let Some(id) = active.first()
-            && let Some(cached) = self.model_cache.lock().expect("model cache").as_ref()
+            && let Some(cached) = self.cached_model()
             && cached.id == *id
         {
-            return Ok(cached.clone());
+            return Ok(cached);
         }
         self.linkage_model_or_bootstrap(now).await
     }
