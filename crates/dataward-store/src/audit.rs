@@ -76,15 +76,33 @@ pub(crate) async fn append_many_with(
             Ok((r.int("seq")?, r.text("hash")?))
         })
         .await?;
-    let (last, mut prev_hash) =
+    let (last, prev_hash) =
         head.into_iter().next().ok_or_else(|| StoreError::Corrupt("the audit log has no head".into()))?;
+    let chained = chain_after(last - count, &prev_hash, entries);
+    insert_rows(backend, conn, "audit_log", AUDIT_COLUMNS, audit_rows(&chained)).await?;
+    let head_hash = chained.last().map(|c| c.hash.clone()).unwrap_or(prev_hash);
+    conn.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", vec![Val::Text(head_hash)]).await?;
+    Ok(chained)
+}
+
+/// The columns of `audit_log`, in the order of [`audit_rows`].
+pub(crate) const AUDIT_COLUMNS: &[&str] = &["seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash"];
+
+/// `entries` chained in order onto the entry numbered `seq` whose hash is `hash`.
+pub(crate) fn chain_after(seq: i64, hash: &str, entries: &[(NewAuditEntry, Timestamp)]) -> Vec<AuditEntry> {
+    let mut prev_hash = hash.to_string();
     let mut chained = Vec::with_capacity(entries.len());
     for (i, (entry, at)) in entries.iter().enumerate() {
-        let entry = entry.chain(last - count + 1 + i as i64, &at.to_string(), &prev_hash);
+        let entry = entry.chain(seq + 1 + i as i64, &at.to_string(), &prev_hash);
         prev_hash = entry.hash.clone();
         chained.push(entry);
     }
-    let rows = chained
+    chained
+}
+
+/// The rows inserting `chained` into `audit_log` ([`AUDIT_COLUMNS`]).
+pub(crate) fn audit_rows(chained: &[AuditEntry]) -> Vec<Vec<Val>> {
+    chained
         .iter()
         .map(|c| {
             vec![
@@ -98,17 +116,7 @@ pub(crate) async fn append_many_with(
                 Val::Text(c.hash.clone()),
             ]
         })
-        .collect();
-    insert_rows(
-        backend,
-        conn,
-        "audit_log",
-        &["seq", "at", "actor", "action", "target", "detail", "prev_hash", "hash"],
-        rows,
-    )
-    .await?;
-    conn.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", vec![Val::Text(prev_hash)]).await?;
-    Ok(chained)
+        .collect()
 }
 
 /// Builds and appends one entry on `conn` (the store's own hooks use this).

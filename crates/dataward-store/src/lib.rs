@@ -64,6 +64,7 @@ pub mod region;
 pub mod registers;
 pub mod release;
 mod release_queue;
+mod release_statement;
 pub mod rights;
 mod row;
 mod sql;

@@ -15,9 +15,12 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 
+use dataward_core::audit::NewAuditEntry;
+
 use crate::audit::append_many_with;
 use crate::exec::Exec;
 use crate::release::{Disclosure, RequestRecord};
+use crate::release_statement::{AuditHead, write_in_one_statement};
 use crate::sql::{Val, insert_rows};
 use crate::{Backend, Store, StoreError};
 
@@ -39,6 +42,8 @@ type Waiting = (Recording, oneshot::Sender<Result<(), String>>);
 pub(crate) struct ReleaseQueue {
     waiting: std::sync::Mutex<Vec<Waiting>>,
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// The audit head the last batch left, for writing the next in one statement (PostgreSQL).
+    pub(crate) audit_head: AuditHead,
 }
 
 impl std::fmt::Debug for Recording {
@@ -92,7 +97,8 @@ impl Store {
 
     /// Writes `recordings` in one transaction: a handful of statements whatever their number.
     /// On a SQLite file store they are written in place (`direct`) unless another process holds
-    /// the write lock.
+    /// the write lock; on PostgreSQL in one statement when this process knows the audit head
+    /// (`release_statement`).
     async fn write_recordings(&self, recordings: &[Recording]) -> Result<(), StoreError> {
         if let Some(direct) = &self.direct {
             let turn = self.write_turn().await?;
@@ -103,20 +109,49 @@ impl Store {
             }
             drop(turn);
         }
+        if self.backend == Backend::Postgres
+            && let Some(head) = self.releases.audit_head.get()
+        {
+            let mut conn = self.pool.acquire().await?;
+            match write_in_one_statement(&mut *conn, &head, recordings).await? {
+                Some(new_head) => {
+                    self.releases.audit_head.set(Some(new_head));
+                    return Ok(());
+                }
+                None => self.releases.audit_head.set(None),
+            }
+        }
         let mut tx = self.begin_write().await?;
-        write_recordings_on(self.backend, &mut *tx, recordings).await?;
+        let head = write_recordings_on(self.backend, &mut *tx, recordings).await?;
         tx.commit().await?;
+        if self.backend == Backend::Postgres {
+            self.releases.audit_head.set(Some(head));
+        }
         Ok(())
     }
 }
 
-/// The statements of [`Store::write_recordings`], inside the caller's transaction.
+/// The statements of [`Store::write_recordings`], inside the caller's transaction. Returns the
+/// audit head they leave: the last entry's number and hash.
 async fn write_recordings_on(
     backend: Backend,
     conn: &mut impl Exec,
     recordings: &[Recording],
-) -> Result<(), StoreError> {
-    let requests = recordings
+) -> Result<(i64, String), StoreError> {
+    insert_rows(backend, conn, "client_requests", REQUEST_COLUMNS, request_rows(recordings)).await?;
+    insert_rows(backend, conn, "disclosures", LEDGER_COLUMNS, ledger_rows(recordings)).await?;
+    let chained = append_many_with(backend, conn, &audit_entries(recordings)?).await?;
+    let last = chained.last().ok_or_else(|| StoreError::Corrupt("a recording appended no audit entry".into()))?;
+    Ok((last.seq, last.hash.clone()))
+}
+
+/// The columns of `client_requests`, in the order of [`request_rows`].
+pub(crate) const REQUEST_COLUMNS: &[&str] =
+    &["id", "client_id", "kind", "purpose", "at", "person_id", "band", "decisions"];
+
+/// One `client_requests` row per recording.
+pub(crate) fn request_rows(recordings: &[Recording]) -> Vec<Vec<Val>> {
+    recordings
         .iter()
         .map(|r| {
             let q = &r.request;
@@ -131,15 +166,26 @@ async fn write_recordings_on(
                 Val::Text(r.decisions.clone()),
             ]
         })
-        .collect();
-    insert_rows(
-        backend,
-        conn,
-        "client_requests",
-        &["id", "client_id", "kind", "purpose", "at", "person_id", "band", "decisions"],
-        requests,
-    )
-    .await?;
+        .collect()
+}
+
+/// The columns of `disclosures`, in the order of [`ledger_rows`].
+pub(crate) const LEDGER_COLUMNS: &[&str] = &[
+    "request_id",
+    "client_id",
+    "purpose",
+    "basis",
+    "person_id",
+    "category",
+    "field",
+    "disclosure",
+    "source_record_id",
+    "partner_id",
+    "at",
+];
+
+/// One ledger row per disclosure of every recording.
+pub(crate) fn ledger_rows(recordings: &[Recording]) -> Vec<Vec<Val>> {
     let mut ledger = Vec::new();
     for r in recordings {
         let q = &r.request;
@@ -161,26 +207,11 @@ async fn write_recordings_on(
             ]);
         }
     }
-    insert_rows(
-        backend,
-        conn,
-        "disclosures",
-        &[
-            "request_id",
-            "client_id",
-            "purpose",
-            "basis",
-            "person_id",
-            "category",
-            "field",
-            "disclosure",
-            "source_record_id",
-            "partner_id",
-            "at",
-        ],
-        ledger,
-    )
-    .await?;
+    ledger
+}
+
+/// One audit entry per recording (counts and codes, never a value), each at its request's time.
+pub(crate) fn audit_entries(recordings: &[Recording]) -> Result<Vec<(NewAuditEntry, jiff::Timestamp)>, StoreError> {
     let mut entries = Vec::with_capacity(recordings.len());
     for r in recordings {
         let q = &r.request;
@@ -190,8 +221,7 @@ async fn write_recordings_on(
             "decisions": r.decision_count, "disclosures": r.disclosures.len(), "values": values,
         });
         let actor = dataward_core::audit::Actor::Client(q.client_id.clone());
-        entries.push((dataward_core::audit::NewAuditEntry::new(actor, "client_request", &q.id, detail)?, r.at));
+        entries.push((NewAuditEntry::new(actor, "client_request", &q.id, detail)?, r.at));
     }
-    append_many_with(backend, conn, &entries).await?;
-    Ok(())
+    Ok(entries)
 }

@@ -245,3 +245,70 @@ async fn a_recording_that_cannot_be_written_fails_alone_among_concurrent_ones() 
         assert_eq!(t.store.verify_audit().await.unwrap().first_break, None, "{backend:?}");
     }
 }
+
+/// Two processes (two stores on one database) recording requests in turn, with audit entries of
+/// their own between them: each recording must still be kept exactly once with its ledger rows,
+/// and the chain must stay one chain. On PostgreSQL a recording is written in one statement
+/// chained onto the head its process last wrote; here that head is always stale by the time the
+/// other store writes, so this also checks that a stale head writes nothing and falls back.
+#[tokio::test]
+async fn recordings_from_two_processes_interleaved_keep_one_chain_and_every_ledger_row() {
+    use dataward_store::release::{Disclosure, LedgerFilter};
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "competition-co").await;
+        let (client, _) = t.store.add_client("acme", &[purposes::TRACING], now()).await.unwrap();
+        load(
+            &t.store,
+            &p,
+            IngestMode::Append,
+            vec![pending(2, record("a1", "Jane", "Whitfield", "jane.whitfield@example.co.uk", "LS6 2AB"))],
+        )
+        .await;
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        let (record_id, person_id): (String, String) =
+            sqlx::query_as("SELECT id, person_id FROM source_records").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        let other =
+            Store::open(&t.url, dataward_store::testing::test_indexer(), dataward_store::testing::test_master_key())
+                .await
+                .unwrap();
+        for n in 0..12 {
+            let store = if n % 3 == 2 { &other } else { &t.store };
+            let request = RequestRecord {
+                person_id: Some(person_id.clone()),
+                band: "link".into(),
+                ..no_match_request(&format!("req-{n}"), &client.id)
+            };
+            let disclosures: Vec<Disclosure> = ["email", "postcode"]
+                .iter()
+                .map(|field| Disclosure {
+                    basis: "legitimate_interests".into(),
+                    category: "user.contact".into(),
+                    field: field.to_string(),
+                    disclosure: "value",
+                    source_record_id: record_id.clone(),
+                    partner_id: p.id.clone(),
+                })
+                .collect();
+            store.record_release(&request, &[], &disclosures).await.unwrap();
+            if n % 4 == 3 {
+                other.append_audit(&entry(n), now()).await.unwrap();
+            }
+        }
+        let ledger = t.store.ledger(&LedgerFilter::default()).await.unwrap();
+        assert_eq!(ledger.len(), 24, "{backend:?}: two ledger rows per request");
+        for n in 0..12 {
+            let rows = ledger.iter().filter(|l| l.request_id == format!("req-{n}")).count();
+            assert_eq!(rows, 2, "{backend:?}: req-{n}");
+        }
+        let entries = t.store.audit_entries().await.unwrap();
+        let recorded = entries.iter().filter(|e| e.action == "client_request").count();
+        assert_eq!(recorded, 12, "{backend:?}");
+        let verified = t.store.verify_audit().await.unwrap();
+        assert_eq!(verified.first_break, None, "{backend:?}");
+        assert_eq!(verified.head_seq, entries.last().unwrap().seq, "{backend:?}");
+        assert_eq!(verified.entries as i64, verified.head_seq, "{backend:?}: no gap in the numbers");
+        other.close().await;
+    }
+}
