@@ -38,13 +38,14 @@ impl AuditHead {
     }
 }
 
-/// Parameters one statement may carry (PostgreSQL's limit is 65,535); a larger batch is written
-/// the portable way, whose inserts are split.
-const MAX_PARAMS: usize = 30_000;
-
 /// Writes `recordings` in one statement on `conn` (outside any transaction) if `head` is still
 /// the audit head. Returns the new head, or `None` when nothing was written because the head
-/// had moved or the batch is too large for one statement.
+/// had moved.
+///
+/// The rows go as three JSON arrays read by `json_populate_recordset` into each table's own row
+/// type, so the statement's text is the same for any batch: each connection prepares and plans
+/// it once, where a `VALUES` list per batch size made a statement to prepare (and five custom
+/// plans) per number of requests and ledger rows.
 pub(crate) async fn write_in_one_statement(
     conn: &mut impl Exec,
     head: &(i64, String),
@@ -53,41 +54,58 @@ pub(crate) async fn write_in_one_statement(
     let chained = chain_after(head.0, &head.1, &audit_entries(recordings)?);
     let Some(last) = chained.last() else { return Ok(None) };
     let new_head = (last.seq, last.hash.clone());
-    let mut binds =
-        vec![Val::Int(new_head.0), Val::Text(new_head.1.clone()), Val::Int(head.0), Val::Text(head.1.clone())];
-    let mut parts = vec![
-        "moved AS (UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4 RETURNING seq)"
-            .to_string(),
+    let binds = vec![
+        Val::Int(new_head.0),
+        Val::Text(new_head.1.clone()),
+        Val::Int(head.0),
+        Val::Text(head.1.clone()),
+        Val::Text(json_rows(REQUEST_COLUMNS, request_rows(recordings))?),
+        Val::Text(json_rows(LEDGER_COLUMNS, ledger_rows(recordings))?),
+        Val::Text(json_rows(AUDIT_COLUMNS, audit_rows(&chained))?),
     ];
-    for (name, table, columns, rows) in [
-        ("requests", "client_requests", REQUEST_COLUMNS, request_rows(recordings)),
-        ("ledger", "disclosures", LEDGER_COLUMNS, ledger_rows(recordings)),
-        ("entries", "audit_log", AUDIT_COLUMNS, audit_rows(&chained)),
-    ] {
-        if rows.is_empty() {
-            continue;
-        }
-        let values = values_list(binds.len() + 1, columns.len(), rows.len());
-        if binds.len() + rows.len() * columns.len() > MAX_PARAMS {
-            return Ok(None);
-        }
-        binds.extend(rows.into_iter().flatten());
-        let columns = columns.join(", ");
-        parts.push(format!(
-            "{name} AS (INSERT INTO {table} ({columns}) SELECT * FROM (VALUES {values}) AS v WHERE EXISTS (SELECT 1 FROM moved))"
-        ));
-    }
-    let sql = format!("WITH {} SELECT COUNT(*) AS moved FROM moved", parts.join(", "));
-    let moved = conn.rows(&sql, binds, |r| r.int("moved")).await?;
+    let moved = conn.rows(RECORD_SQL, binds, |r| r.int("moved")).await?;
     Ok((moved.first() == Some(&1)).then_some(new_head))
 }
 
-/// `rows` tuples of `width` numbered placeholders, the first being `$start`.
-fn values_list(start: usize, width: usize, rows: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", crate::sql::placeholders(start + r * width, width)))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The statement of [`write_in_one_statement`]: `$1`-`$4` the new and the expected head, `$5`-`$7`
+/// the rows of `client_requests`, `disclosures` and `audit_log` as JSON arrays of objects. A
+/// column missing from the objects is inserted as NULL, not as its default: none of the three
+/// tables has a default, and one added to them must be given here too.
+const RECORD_SQL: &str = "WITH moved AS (
+    UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 AND hash = $4 RETURNING seq
+), requests AS (
+    INSERT INTO client_requests SELECT * FROM json_populate_recordset(NULL::client_requests, $5::json)
+    WHERE EXISTS (SELECT 1 FROM moved)
+), ledger AS (
+    INSERT INTO disclosures SELECT * FROM json_populate_recordset(NULL::disclosures, $6::json)
+    WHERE EXISTS (SELECT 1 FROM moved)
+), entries AS (
+    INSERT INTO audit_log SELECT * FROM json_populate_recordset(NULL::audit_log, $7::json)
+    WHERE EXISTS (SELECT 1 FROM moved)
+)
+SELECT COUNT(*) AS moved FROM moved";
+
+/// `rows` as a JSON array of objects keyed by `columns`.
+fn json_rows(columns: &[&str], rows: Vec<Vec<Val>>) -> Result<String, StoreError> {
+    use serde_json::Value;
+    let mut objects = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut object = serde_json::Map::new();
+        for (column, value) in columns.iter().zip(row) {
+            let value = match value {
+                Val::Text(s) => Value::String(s),
+                Val::OptText(s) => s.map_or(Value::Null, Value::String),
+                Val::Int(i) => Value::from(i),
+                Val::Real(f) => Value::from(f),
+                Val::Blob(_) | Val::OptBlob(_) => {
+                    return Err(StoreError::Corrupt(format!("{column}: a recorded column is binary")));
+                }
+            };
+            object.insert(column.to_string(), value);
+        }
+        objects.push(Value::Object(object));
+    }
+    Ok(Value::Array(objects).to_string())
 }
 
 #[cfg(test)]
@@ -98,8 +116,11 @@ mod tests {
     use crate::{Backend, Store};
 
     #[test]
-    fn values_are_numbered_on_from_the_start() {
-        assert_eq!(super::values_list(5, 2, 2), "($5, $6), ($7, $8)");
+    fn rows_become_objects_keyed_by_column_with_nulls_and_numbers() {
+        use crate::sql::Val;
+        let rows = vec![vec![Val::Text("a\"b".into()), Val::OptText(None), Val::Int(7)]];
+        let json = super::json_rows(&["id", "person_id", "seq"], rows).expect("no binary column");
+        assert_eq!(json, r#"[{"id":"a\"b","person_id":null,"seq":7}]"#);
     }
 
     fn recording(id: &str, client_id: &str) -> Recording {
