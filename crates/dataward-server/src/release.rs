@@ -26,6 +26,7 @@ use dataward_core::screening::{
 use dataward_core::taxonomy::{Category, Purpose, categories};
 use dataward_store::Store;
 use dataward_store::clients::Client;
+use dataward_store::decision_checks::DecisionChecks;
 use dataward_store::linkage::PersonMatch;
 use dataward_store::release::{Candidate, DecisionRecord, Disclosure, RequestRecord, SubjectFacts};
 use jiff::Timestamp;
@@ -253,7 +254,7 @@ fn decision_record(c: &Candidate, d: &Decided) -> DecisionRecord {
         decision: decision.to_string(),
         basis,
         reason,
-        checks: serde_json::to_value(d.trace).unwrap_or_default(),
+        checks: DecisionChecks::of(&d.trace),
     }
 }
 

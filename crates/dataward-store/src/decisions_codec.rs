@@ -3,38 +3,57 @@
 //! `explain` needs every value's decision with every check's outcome, but written out as JSON
 //! objects that is about 1 KB a value (26 KB for a typical trace), written on every request.
 //! Stored instead: `{"v": 2, "d": [row, ...]}`, each row an array of the decision's fields in
-//! [`DecisionRecord`] order with the checks as one letter per [`Check::ALL`] entry (`p` passed,
-//! `f` failed, `n` not applicable) followed by the companion's category. Reading expands a row
-//! back to exactly what was given. Checks in any other shape (not one entry per check, in
-//! order) are kept as they are; a plain JSON array (the form before this one) is read as is.
-//! A change to [`Check::ALL`] needs a new version number here.
+//! [`DecisionRecord`] order with the checks as one letter per `Check::ALL` entry (`p` passed,
+//! `f` failed, `n` not applicable) followed by the companion's category, written straight from
+//! [`DecisionChecks`] and read back into it. Checks in any other shape (not one entry per check,
+//! in order) are kept as they are; a plain JSON array (the form before this one) is read as is.
+//! A change to `Check::ALL` needs a new version number here.
 
-use dataward_core::policy::Check;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::StoreError;
+use crate::decision_checks::DecisionChecks;
 use crate::release::DecisionRecord;
 
 const VERSION: u64 = 2;
 
 /// The stored text of `decisions`.
 pub(crate) fn to_stored(decisions: &[DecisionRecord]) -> Result<String, StoreError> {
-    let rows: Vec<Value> = decisions
+    /// A row as stored, serialised straight to text.
+    #[derive(serde::Serialize)]
+    struct Row<'a>(&'a str, &'a str, &'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>, Checks<'a>);
+    /// `[letters, alongside]`, or `{"as_given": checks}`.
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum Checks<'a> {
+        Letters(&'a str, Option<&'a str>),
+        AsGiven { as_given: &'a Value },
+    }
+    #[derive(serde::Serialize)]
+    struct Stored<'a> {
+        v: u64,
+        d: Vec<Row<'a>>,
+    }
+    let rows = decisions
         .iter()
         .map(|d| {
-            json!([
-                d.field,
-                d.category,
-                d.source_record_id,
-                d.partner,
-                d.decision,
-                d.basis,
-                d.reason,
-                compact(&d.checks)
-            ])
+            let checks = match &d.checks {
+                DecisionChecks::Letters { letters, alongside } => Checks::Letters(letters, alongside.as_deref()),
+                DecisionChecks::AsGiven(given) => Checks::AsGiven { as_given: given },
+            };
+            Row(
+                &d.field,
+                &d.category,
+                &d.source_record_id,
+                &d.partner,
+                &d.decision,
+                d.basis.as_deref(),
+                d.reason.as_deref(),
+                checks,
+            )
         })
         .collect();
-    serde_json::to_string(&json!({ "v": VERSION, "d": rows })).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_string(&Stored { v: VERSION, d: rows }).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// The decisions from their stored text (either form).
@@ -61,60 +80,30 @@ pub(crate) fn from_stored(text: &str) -> Result<Vec<DecisionRecord>, StoreError>
                 decision: text(4)?,
                 basis: optional(5),
                 reason: optional(6),
-                checks: expand(&cells[7]).ok_or_else(|| corrupt("bad checks"))?,
+                checks: stored_checks(&cells[7]).ok_or_else(|| corrupt("bad checks"))?,
             })
         })
         .collect()
 }
 
-/// `{"checks": [{"check", "outcome"}, ...], "alongside": x}` as `["pfn...", x]` when it lists
-/// every check in order; anything else as it is (wrapped, so it cannot be mistaken).
-fn compact(checks: &Value) -> Value {
-    let letters = checks.get("checks").and_then(Value::as_array).and_then(|list| {
-        (list.len() == Check::ALL.len()).then_some(())?;
-        list.iter()
-            .zip(Check::ALL)
-            .map(|(entry, check)| {
-                (entry.get("check")?.as_str()? == check.as_str()).then_some(())?;
-                match entry.get("outcome")?.as_str()? {
-                    "passed" => Some('p'),
-                    "failed" => Some('f'),
-                    "not_applicable" => Some('n'),
-                    _ => None,
-                }
-            })
-            .collect::<Option<String>>()
-    });
-    match letters {
-        Some(letters) => json!([letters, checks.get("alongside").cloned().unwrap_or(Value::Null)]),
-        None => json!({ "as_given": checks }),
-    }
-}
-
-fn expand(stored: &Value) -> Option<Value> {
+fn stored_checks(stored: &Value) -> Option<DecisionChecks> {
     if let Some(given) = stored.get("as_given") {
-        return Some(given.clone());
+        return Some(DecisionChecks::AsGiven(given.clone()));
     }
     let pair = stored.as_array().filter(|p| p.len() == 2)?;
-    let letters = pair[0].as_str().filter(|l| l.chars().count() == Check::ALL.len())?;
-    let checks = letters
-        .chars()
-        .zip(Check::ALL)
-        .map(|(letter, check)| {
-            let outcome = match letter {
-                'p' => "passed",
-                'f' => "failed",
-                'n' => "not_applicable",
-                _ => return None,
-            };
-            Some(json!({ "check": check.as_str(), "outcome": outcome }))
-        })
-        .collect::<Option<Vec<Value>>>()?;
-    Some(json!({ "checks": checks, "alongside": pair[1] }))
+    let alongside = match &pair[1] {
+        Value::Null => None,
+        Value::String(c) => Some(c.clone()),
+        _ => return None,
+    };
+    DecisionChecks::from_letters(pair[0].as_str()?, alongside)
 }
 
 #[cfg(test)]
 mod tests {
+    use dataward_core::policy::Check;
+    use serde_json::json;
+
     use super::*;
 
     fn checks(outcomes: &[&str]) -> Value {
@@ -127,6 +116,7 @@ mod tests {
     }
 
     fn decision(checks: Value, basis: Option<&str>, reason: Option<&str>) -> DecisionRecord {
+        let checks = DecisionChecks::from_json(checks);
         DecisionRecord {
             field: "telephone".into(),
             category: "user.contact.phone_number".into(),
@@ -163,7 +153,8 @@ mod tests {
     fn checks_out_of_order_are_kept_as_given() {
         let mut c = checks(&["passed"]);
         c["checks"].as_array_mut().unwrap().swap(0, 1);
-        let given = vec![decision(c, Some("consent"), None)];
+        let given = vec![decision(c.clone(), Some("consent"), None)];
+        assert_eq!(given[0].checks, DecisionChecks::AsGiven(c));
         assert_eq!(from_stored(&to_stored(&given).unwrap()).unwrap(), given);
     }
 

@@ -47,6 +47,7 @@ pub mod breaches;
 mod checkpoint;
 pub mod clients;
 pub mod codec;
+pub mod decision_checks;
 mod decisions_codec;
 mod direct;
 pub mod error;

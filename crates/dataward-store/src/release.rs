@@ -42,7 +42,7 @@ pub struct DecisionRecord {
     pub basis: Option<String>,
     pub reason: Option<String>,
     /// Each check and its outcome, in precedence order.
-    pub checks: serde_json::Value,
+    pub checks: crate::decision_checks::DecisionChecks,
 }
 
 /// One ledger row to write.

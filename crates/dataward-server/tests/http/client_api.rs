@@ -124,6 +124,13 @@ async fn trace_releases_allowed_values_with_sources_withholds_the_rest_and_write
         let decisions = explained["decisions"].as_array().unwrap();
         assert!(decisions.iter().any(|d| d["field"] == "date_of_birth" && d["reason"] == "purpose_not_permitted"));
         assert!(decisions.iter().any(|d| d["field"] == "email" && d["decision"] == "allow"));
+        // Every check is shown by name with its outcome, in precedence order.
+        let dob = decisions.iter().find(|d| d["field"] == "date_of_birth").unwrap();
+        let checks = dob["checks"]["checks"].as_array().unwrap();
+        let names: Vec<&str> = checks.iter().map(|c| c["check"].as_str().unwrap()).collect();
+        let all: Vec<&str> = dataward_core::policy::Check::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, all);
+        assert!(checks.iter().any(|c| c["outcome"] == "failed"), "{dob}");
         let sources = call(&s.app, get(&format!("/v1/client/requests/{request_id}/sources"), Some(&key))).await.json();
         assert_eq!(sources["partners"], serde_json::json!(["competition-co"]));
 

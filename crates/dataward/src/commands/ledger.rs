@@ -79,13 +79,7 @@ pub async fn explain(global: &Global, request_id: &str, json: bool) -> Result<()
             (_, Some(r)) => format!("withheld: {r}"),
             _ => d.decision.clone(),
         };
-        let failed: Vec<String> = d.checks["checks"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| c["outcome"] == "failed")
-            .filter_map(|c| c["check"].as_str().map(str::to_string))
-            .collect();
+        let failed = d.checks.failed();
         println!(
             "  {:<22} {:<32} from {:<18} {}{}",
             d.field,
