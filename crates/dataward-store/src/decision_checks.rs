@@ -4,9 +4,9 @@
 //! (`p` passed, `f` failed, `n` not applicable) with the companion's category: the form the
 //! request is stored in (`decisions_codec`). Building the shown form (`{"checks": [{"check",
 //! "outcome"}, ...], "alongside": ...}`) as a JSON tree on every request, only to compact it
-//! again for storage, was about a tenth of a trace's CPU on SQLite; it is now built only when a
-//! decision is shown. Checks in any other shape (an older store's, or not one per check in
-//! order) are kept exactly as given.
+//! again for storage, was 9 % of the benchmark process's CPU on SQLite; it is now built only
+//! when a decision is shown. Checks in any other shape (an older store's, or not one per check
+//! in order) are kept exactly as given.
 
 use dataward_core::policy::{Check, DecisionTrace, Outcome};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
