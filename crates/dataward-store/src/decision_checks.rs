@@ -21,6 +21,8 @@ pub enum DecisionChecks {
     AsGiven(Value),
 }
 
+/// The stored letter of each outcome: the one mapping every conversion here reads (a match, so
+/// that a new outcome cannot compile without a letter).
 fn letter(outcome: Outcome) -> char {
     match outcome {
         Outcome::Passed => 'p',
@@ -29,13 +31,15 @@ fn letter(outcome: Outcome) -> char {
     }
 }
 
-fn outcome_name(letter: char) -> Option<&'static str> {
-    match letter {
-        'p' => Some(Outcome::Passed.as_str()),
-        'f' => Some(Outcome::Failed.as_str()),
-        'n' => Some(Outcome::NotApplicable.as_str()),
-        _ => None,
-    }
+/// Every outcome, for reading letters and names back through [`letter`].
+const OUTCOMES: [Outcome; 3] = [Outcome::Passed, Outcome::Failed, Outcome::NotApplicable];
+
+fn outcome_name(l: char) -> Option<&'static str> {
+    OUTCOMES.into_iter().find(|o| letter(*o) == l).map(Outcome::as_str)
+}
+
+fn letter_of_name(name: &str) -> Option<char> {
+    OUTCOMES.into_iter().find(|o| o.as_str() == name).map(letter)
 }
 
 impl DecisionChecks {
@@ -76,11 +80,7 @@ impl DecisionChecks {
                 .zip(Check::ALL)
                 .map(|(entry, check)| {
                     (entry.get("check")?.as_str()? == check.as_str()).then_some(())?;
-                    let outcome = entry.get("outcome")?.as_str()?;
-                    [Outcome::Passed, Outcome::Failed, Outcome::NotApplicable]
-                        .into_iter()
-                        .find(|o| o.as_str() == outcome)
-                        .map(letter)
+                    letter_of_name(entry.get("outcome")?.as_str()?)
                 })
                 .collect::<Option<String>>()
         });
