@@ -107,6 +107,13 @@ pub enum BlockingRule {
     Phone,
     /// National identifier.
     NationalId,
+    /// First name and surname, joined up, exactly (in either order), whatever the dates of
+    /// birth. Not a default rule (its blocks grow with the base): it is the training session
+    /// that estimates how often one person's records disagree on date of birth.
+    /// [`BlockingRule::FullName`] cannot serve there, because its pairs share a year of birth,
+    /// so the dates that disagree most would be missing from the estimate. (Declared last so
+    /// that the other rules keep the tags their stored keys were made with.)
+    FullNameAnyDate,
 }
 
 impl BlockingRule {
@@ -139,6 +146,7 @@ impl BlockingRule {
             BlockingRule::Email => "email",
             BlockingRule::Phone => "phone",
             BlockingRule::NationalId => "national_id",
+            BlockingRule::FullNameAnyDate => "first_name+surname+any_date",
         }
     }
 
@@ -147,7 +155,7 @@ impl BlockingRule {
         use MatchField as F;
         match self {
             BlockingRule::Dob | BlockingRule::DobNameInitial => &[F::DateOfBirth],
-            BlockingRule::FullName => &[F::FirstName, F::Surname],
+            BlockingRule::FullName | BlockingRule::FullNameAnyDate => &[F::FirstName, F::Surname],
             BlockingRule::NameBirthMonth | BlockingRule::NameBirthday | BlockingRule::NameBirthYearDay => {
                 &[F::DateOfBirth]
             }
@@ -218,6 +226,11 @@ impl BlockingRule {
                             push(&[a, b, NO_DATE]);
                         }
                     }
+                }
+            }
+            BlockingRule::FullNameAnyDate => {
+                if let (Some(f), Some(s)) = (r.name.first_compact.as_deref(), r.name.surname_compact.as_deref()) {
+                    push(&[f.min(s), f.max(s)]);
                 }
             }
             BlockingRule::NameBirthMonth | BlockingRule::NameBirthday | BlockingRule::NameBirthYearDay => {
@@ -580,6 +593,20 @@ mod tests {
             blocker.dedupe_pairs(&records),
             vec![(0, 1), (0, 3), (0, 4), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4)]
         );
+    }
+
+    #[test]
+    fn the_training_rule_meets_every_record_of_a_full_name_whatever_its_date() {
+        let records = vec![
+            person("Anne", "Smith", "19800101", "LS6 2AB"),
+            person("Smith", "Anne", "19800707", "YO1 7HH"),
+            person("Anne", "Smith", "19910101", "BS1 4DJ"),
+            undated("Anne", "Smith", "CF10 1AA"),
+            person("Anne", "Smyth", "19800101", "M1 1AE"),
+        ];
+        let blocker = Blocker::new(&[BlockingRule::FullNameAnyDate], 100);
+        assert_eq!(blocker.dedupe_pairs(&records), vec![(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
+        assert!(!BlockingRule::DEFAULT.contains(&BlockingRule::FullNameAnyDate));
     }
 
     #[test]

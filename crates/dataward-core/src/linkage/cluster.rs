@@ -5,9 +5,10 @@
 //! joined if the record is compatible with **every** member of it. Guards against over-merging:
 //!
 //! - **Never join incompatible records.** Two records that disagree on date of birth (beyond a
-//!   typo or a day/month swap) and share no email or phone ([`Gamma::is_incompatible`]) are
-//!   never put in one person, however alike their names and addresses, directly or through a
-//!   third record.
+//!   typo or a day/month swap) and share no contact detail ([`Gamma::is_incompatible`]: no
+//!   email, phone or national id, and no premises unless nothing personal contradicts them)
+//!   are never put in one person, however alike their names, directly or through a third
+//!   record.
 //! - **Split on new evidence.** When the new record links strongly to a member `a` of a person
 //!   but is incompatible with other members, the person's internal links are cut between `a` and
 //!   those members (keeping the strongest links, cutting the weakest); if every cut link is

@@ -266,14 +266,30 @@ impl Gamma {
     }
 
     /// The over-merge guard: the two records disagree on date of birth (by more than a typo or a
-    /// day/month swap) and share no contact detail or identifier (email, phone, national id
-    /// within one keystroke). Such records are never linked, however alike their names and
-    /// addresses: relatives at one address look like this.
+    /// day/month swap) and share no contact detail or identifier. Such records are never linked,
+    /// however alike their names: relatives look like this.
+    ///
+    /// The contact details are an email, a phone number, a national id within one keystroke,
+    /// and the premises (the same address, or the same address with a typo or a part missing).
+    /// A household shares its address, so the premises count only while nothing personal
+    /// contradicts them: when the two records' emails differ, or their personal numbers all
+    /// differ, the shared address is the household's, not the person's. What is left
+    /// unguarded is two records with one name at one address, different dates of birth, and no
+    /// email or personal number on one side or the other: a partner's mistyped or invented date
+    /// (the common case in web-sourced data, and FEBRL's) looks exactly like a father and son of
+    /// one name living together. Differing generational suffixes ("Jr" and "Sr") still keep
+    /// those apart (the first names then disagree).
     pub fn is_incompatible(&self) -> bool {
-        self.level(MatchField::DateOfBirth) == levels::dob::DIFFERENT
-            && self.level(MatchField::Email) != levels::email::EXACT
-            && self.level(MatchField::Phone) != levels::phone::SHARED
-            && !matches!(self.level(MatchField::NationalId), levels::national_id::EXACT | levels::national_id::ONE_EDIT)
+        use levels::{email, location, national_id, phone};
+        let shares_contact = self.level(MatchField::Email) == email::EXACT
+            || self.level(MatchField::Phone) == phone::SHARED
+            || matches!(self.level(MatchField::NationalId), national_id::EXACT | national_id::ONE_EDIT);
+        let personal_contact_differs =
+            self.level(MatchField::Email) == email::DIFFERENT || self.level(MatchField::Phone) == phone::DIFFERENT;
+        let shares_premises =
+            matches!(self.level(MatchField::Location), location::SAME_ADDRESS | location::ADDRESS_FUZZY);
+        let premises_count = shares_premises && !personal_contact_differs;
+        self.level(MatchField::DateOfBirth) == levels::dob::DIFFERENT && !shares_contact && !premises_count
     }
 }
 

@@ -8,7 +8,9 @@
 //!    out (every pair agrees on them by construction) and u is held at its random-pair value;
 //!    each field's m is the mean of its estimates over the sessions that estimated it. The
 //!    default sessions block on exact date of birth (estimating names, location and contacts)
-//!    and on exact full name (estimating date of birth, location and contacts).
+//!    and on exact full name whatever the dates of birth (estimating date of birth, location and
+//!    contacts; a session whose pairs shared a year of birth would hardly ever see one person's
+//!    dates disagree, and would make a disagreeing date weigh far too much against a match).
 //! 3. **The prior** λ: with m and u fixed, the expected number of matching pairs among all
 //!    candidate pairs is found by a fixed-point iteration (EM on λ alone), then divided by the
 //!    number of possible pairs.
@@ -192,7 +194,7 @@ impl Default for TrainingOptions {
         TrainingOptions {
             seed: 1,
             random_pairs: 1_000_000,
-            sessions: vec![BlockingRule::Dob, BlockingRule::FullName],
+            sessions: vec![BlockingRule::Dob, BlockingRule::FullNameAnyDate],
             max_session_pairs: 2_000_000,
             blocker: Blocker::default(),
             em: EmOptions { max_iterations: 100, tolerance: 1e-5, ..EmOptions::default() },
@@ -431,6 +433,7 @@ fn estimate_prior(total: f64, options: &TrainingOptions, params: &ModelParams, c
 mod tests {
     use super::*;
     use crate::linkage::compare::levels;
+    use crate::linkage::normalise::DobDigits;
     use crate::linkage::record::RecordParts;
 
     /// A small population drawn at random: each person appears twice, the copy sometimes with a
@@ -501,6 +504,37 @@ mod tests {
         assert!(params.level_weight(MatchField::DateOfBirth, levels::dob::EXACT) > 5.0);
         assert!(params.level_weight(MatchField::Location, levels::location::SAME_ADDRESS) > 5.0);
         assert!(params.level_weight(MatchField::FirstName, levels::first::DIFFERENT) < 0.0);
+    }
+
+    #[test]
+    fn training_learns_how_often_one_persons_dates_of_birth_disagree() {
+        let (mut records, _) = population();
+        // One second copy in ten carries another date of birth, a generation away (a partner's
+        // invented or mistyped date).
+        let mut replaced = 0.0;
+        for p in (0..300).step_by(10) {
+            if let Some(d) = records[2 * p + 1].dob {
+                let n = |range: std::ops::Range<usize>| d.as_str()[range].parse::<u32>().unwrap();
+                let year = if n(0..4) < 1970 { n(0..4) + 31 } else { n(0..4) - 31 };
+                let other = format!("{year}{:02}{:02}", (n(4..6) + 5) % 12 + 1, (n(6..8) + 13) % 28 + 1);
+                records[2 * p + 1].dob = DobDigits::parse(&other);
+                let gamma = compare(&records[2 * p], &records[2 * p + 1]);
+                assert_eq!(gamma.level(MatchField::DateOfBirth), levels::dob::DIFFERENT, "{d:?} {other}");
+                replaced += 1.0;
+            }
+        }
+        let dated = (0..300).filter(|p| records[2 * p + 1].dob.is_some()).count() as f64;
+        let share = replaced / dated;
+        let m_different = |options: &TrainingOptions| {
+            train(&TrainingData::Dedupe(&records), options).field(MatchField::DateOfBirth).m
+                [usize::from(levels::dob::DIFFERENT)]
+        };
+        let learnt = m_different(&TrainingOptions::default());
+        assert!(learnt > share / 2.0 && learnt < share * 2.0, "m {learnt}, true share {share}");
+        // A session on name and year of birth never sees those pairs, and all but rules them out.
+        let by_year =
+            TrainingOptions { sessions: vec![BlockingRule::Dob, BlockingRule::FullName], ..TrainingOptions::default() };
+        assert!(m_different(&by_year) < share / 4.0, "m {}", m_different(&by_year));
     }
 
     #[test]

@@ -33,21 +33,8 @@
 //!   records.
 //!
 //! `scripts/bench-linkage.sh --generated P --queries N` runs both tools and prints them side by
-//! side. Measured 2026-11-23 on the shared 2-core development machine (load average 6–9 from
-//! other work throughout), P = 1,000,000 persons (1,808,753 base records), N = 100,000:
-//!
-//! | | dataward | Splink 5.0 (DuckDB) |
-//! |---|---|---|
-//! | training | 14.1 s | 410.8 s |
-//! | clustering the base | 486.7 s (3,716 records/s) | — |
-//! | queries | 74.1 s (1,350 queries/s) | 119.5 s prediction (837 queries/s) |
-//! | end to end | 575.0 s | 530.3 s |
-//! | peak RSS | 5,258 MB | 5,440 MB |
-//! | precision / recall | 1.0000 / 0.9969 | 1.0000 / 0.9970 |
-//! | false links | 0 | 0 |
-//!
-//! Clustering the base dominates at this size; the target (5× Splink end to end) is not
-//! met yet. See README.md, "Benchmarks".
+//! side; the measured figures (FEBRL, and P = 1,000,000 with N = 100,000 against Splink) are in
+//! README.md, "Benchmarks".
 //!
 //! Figures are printed, never asserted: this is a benchmark, not a test.
 
