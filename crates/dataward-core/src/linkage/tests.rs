@@ -329,6 +329,21 @@ fn a_query_linking_two_persons_is_ambiguous_and_only_possible() {
 }
 
 #[test]
+fn a_query_with_another_date_of_birth_is_never_answered_by_the_shared_address_alone() {
+    let strip = |p: P| P { email: "", phones: vec![], ..p }.record();
+    // Only the father is held, with no contact details; a tracing client asks for his son.
+    let mut c = clusterer();
+    let held = c.add(strip(father()));
+    let q = c.query(&strip(son()));
+    assert_eq!(q.person, Some(held.person));
+    assert!(q.conflicting_record);
+    assert_ne!(q.band, Band::Link, "a name and an address are not enough against another date of birth");
+    // The same held records answer a query with the father's own date.
+    let q = c.query(&strip(father()));
+    assert_eq!((q.band, q.conflicting_record), (Band::Link, false));
+}
+
+#[test]
 fn the_history_explains_how_a_person_came_together() {
     let mut c = clusterer();
     let a = c.add(jane().record());
