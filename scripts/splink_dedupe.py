@@ -13,9 +13,10 @@ expectation-maximisation on full name and on date of birth), predicts the pairs 
 threshold and clusters them into persons. It stores nothing: no encryption, no keyed digests,
 no ledger or audit, which dataward's ingest does for every row.
 
-Comparisons and blocking are those of splink_generated.py. Reported: seconds for reading and
-cleaning, training, prediction and clustering, end to end, rows per second end to end, the
-persons found, and the process's peak RSS (DuckDB runs in it). There is no truth in the raw
+The model (comparisons, blocking, training) is `splink_uk.py`, shared with
+splink_generated.py. Reported: seconds for reading and cleaning, training, prediction and
+clustering, end to end, rows per second end to end, the persons found, and the process's peak
+RSS (DuckDB runs in it). There is no truth in the raw
 file, so no precision or recall: this is the speed comparison.
 """
 
@@ -28,11 +29,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker
 
-MODEL_COLUMNS = ["unique_id", "first_name", "surname", "dob", "email", "phone", "address_1", "postcode"]
-
+import splink_uk
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
@@ -74,37 +73,11 @@ def main() -> int:
     read_seconds = time.perf_counter() - started
 
     db = DuckDBAPI()
-    settings = SettingsCreator(
-        unique_id_column_name="unique_id",
-        link_type="dedupe_only",
-        comparisons=[
-            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"),
-            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
-            cl.PostcodeComparison("postcode"),
-            cl.EmailComparison("email"),
-            cl.ExactMatch("phone"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("first_name", "surname"),
-            block_on("dob"),
-            block_on("postcode"),
-            block_on("email"),
-            block_on("phone"),
-        ],
-        retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
-    )
-    linker = Linker(db.register(records[MODEL_COLUMNS]), settings, log_level=logging.WARNING)
+    settings = splink_uk.settings("dedupe_only")
+    linker = Linker(db.register(records[splink_uk.MODEL_COLUMNS]), settings, log_level=logging.WARNING)
 
     train_started = time.perf_counter()
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_name", "surname", "dob"), block_on("email")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=args.u_pairs, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    splink_uk.train(linker, args.u_pairs)
     train_seconds = time.perf_counter() - train_started
 
     predict_started = time.perf_counter()

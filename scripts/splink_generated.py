@@ -9,14 +9,8 @@ CSV_DIR holds base.csv and queries.csv as written by
 dataward links, with the truth (the generated person; empty for a query of a person who is not
 in the base). The truth column is never shown to Splink.
 
-The queries are linked against the base (`link_only`). The model is trained on the two files
-without labels, in the way Splink's documentation does it: the prior from deterministic rules,
-u by random sampling, m by expectation-maximisation over two blocking rules (full name; date of
-birth). Comparisons: first name and surname (Splink's name comparison: exact, Jaro-Winkler
-levels, with term-frequency adjustment), date of birth, first address line (Jaro-Winkler),
-postcode (full, sector, district, area), email and personal phone. Town and landline are left
-out: they move with the address, and counting them again would penalise movers more.
-Prediction blocking (any of): first name + surname, date of birth, postcode, email, phone.
+The queries are linked against the base (`link_only`) with the model of `splink_uk.py`
+(comparisons, prediction blocking and label-free training, shared with splink_dedupe.py).
 
 Per query the best-scoring base record at or above the threshold is its answer (as dataward
 answers with the best person): a link is right when that record is the query's person, false
@@ -35,11 +29,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker
 
-MODEL_COLUMNS = ["unique_id", "first_name", "surname", "dob", "email", "phone", "address_1", "postcode"]
-
+import splink_uk
 
 def read(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -67,44 +59,18 @@ def main() -> int:
     read_seconds = time.perf_counter() - started
 
     db = DuckDBAPI()
-    settings = SettingsCreator(
-        unique_id_column_name="unique_id",
-        link_type="link_only",
-        comparisons=[
-            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"),
-            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
-            cl.PostcodeComparison("postcode"),
-            cl.EmailComparison("email"),
-            cl.ExactMatch("phone"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("first_name", "surname"),
-            block_on("dob"),
-            block_on("postcode"),
-            block_on("email"),
-            block_on("phone"),
-        ],
-        retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
-    )
+    settings = splink_uk.settings("link_only")
     linker = Linker(
         [
-            db.register(base[MODEL_COLUMNS], dataset_display_name="base"),
-            db.register(queries[MODEL_COLUMNS], dataset_display_name="queries"),
+            db.register(base[splink_uk.MODEL_COLUMNS], dataset_display_name="base"),
+            db.register(queries[splink_uk.MODEL_COLUMNS], dataset_display_name="queries"),
         ],
         settings,
         log_level=logging.WARNING,
     )
 
     train_started = time.perf_counter()
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_name", "surname", "dob"), block_on("email")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=args.u_pairs, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    splink_uk.train(linker, args.u_pairs)
     train_seconds = time.perf_counter() - train_started
 
     predict_started = time.perf_counter()
