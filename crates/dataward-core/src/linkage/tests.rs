@@ -341,6 +341,12 @@ fn a_query_with_another_date_of_birth_is_never_answered_by_the_shared_address_al
     // The same held records answer a query with the father's own date.
     let q = c.query(&strip(father()));
     assert_eq!((q.band, q.conflicting_record), (Band::Link, false));
+    // Once a record with another date has joined him through the premises (a partner's wrong
+    // date, as two stored records may), a query with nothing else in common is only possible.
+    let joined = c.add(strip(son()));
+    assert_eq!(joined.person, held.person);
+    let q = c.query(&strip(father()));
+    assert_eq!((q.band, q.conflicting_record), (Band::Possible, true));
 }
 
 #[test]
