@@ -22,11 +22,11 @@ use dataward_core::partner::IngestMode;
 use dataward_core::profile::LinkageThresholds;
 use dataward_core::quarantine::QuarantineReason;
 use dataward_core::record::CleanRecord;
-use dataward_core::selection::facets_of;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::ingest_rows::{BatchContext, LinkedRecord, store_linked};
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
     Names, PERSON_SCOPED_BY_RECORD, delete_persons, event_row, event_rows, insert_events, insert_reviews, move_records,
@@ -36,7 +36,7 @@ use crate::linkage::assign::assign;
 use crate::linkage::candidates::{candidate_persons, held_persons, keyed_probe_keys};
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
-use crate::sql::{Val, insert_rows, placeholder_list};
+use crate::sql::{OnFailure, Val, insert_rows, insert_rows_undoing, placeholder_list};
 use crate::store::{Backend, new_id, set_sqlite_cache_kib};
 use crate::{Store, StoreError};
 
@@ -133,7 +133,13 @@ impl Store {
         // Its own connection: the page cache set here leaves with it, whatever becomes of the batch.
         let mut tx = self.begin_dedicated_write().await?;
         match self.backend {
-            Backend::Sqlite => set_sqlite_cache_kib(&mut tx, self.ingest_cache_kib).await?,
+            Backend::Sqlite => {
+                set_sqlite_cache_kib(&mut tx, self.ingest_cache_kib).await?;
+                // Foreign keys are checked at commit (the pragma lasts until then): an immediate
+                // check makes SQLite keep a statement journal for every multi-row insert (see
+                // `OnFailure::RollBackTransaction`). A violation still fails the whole batch.
+                sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+            }
             Backend::Postgres => {
                 // A void function in FROM, so the row has a type every driver decodes.
                 sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(INGEST_LOCK_KEY).execute(&mut *tx).await?;
@@ -244,20 +250,15 @@ impl IngestTx {
             self.created_persons.remove(gone);
         }
 
-        let mut sources = Vec::new();
-        let mut values = Vec::new();
-        let mut forms = Vec::new();
-        let mut facets = Vec::new();
-        let mut keys = Vec::new();
-        let mut record_keys = Vec::new();
+        let mut linked = Vec::with_capacity(records.len());
         let mut reviews = Vec::new();
         let mut events = Vec::new();
         let person_name = |p: PersonId| assignment.persons.get(&p).or_else(|| held_person.get(&p)).cloned();
         let record_name =
             |r: RecordId| new_record.get(&r).map(|s| s.to_string()).or_else(|| held_ids.get(&r).map(|h| h.0.clone()));
         let names = Names { person: &person_name, record: &record_name };
-        for (((((line, record), m), bkeys), outcome), record_id) in
-            records.iter().zip(&matchable).zip(&block_keys).zip(&outcomes).zip(&record_ids)
+        for (((((line, record), form), block_keys), outcome), record_id) in
+            records.into_iter().zip(matchable).zip(block_keys).zip(&outcomes).zip(&record_ids)
         {
             let person_id = assignment.new_records[&outcome.record].clone();
             if outcome.events.iter().any(|e| matches!(e, Event::Linked { .. })) {
@@ -272,101 +273,26 @@ impl IngestTx {
             {
                 reviews.push(review_row(record_id, &person_id, &candidate, *p, &self.received_at));
             }
-            sources.push(vec![
-                Val::Text(record_id.clone()),
-                Val::Text(person_id.clone()),
-                Val::Text(self.partner_id.clone()),
-                Val::Text(self.outcome.batch_id.clone()),
-                Val::Int(*line as i64),
-                Val::OptText(record.partner_record_id.clone()),
-                Val::Int(i64::from(record.email_marketing_consent)),
-                Val::OptText(record.collected_on.map(|d| d.to_string())),
-                Val::Text(self.received_at.clone()),
-            ]);
-            let (data_key, wrapped) = self.store.new_record_key(record_id);
-            record_keys.push(vec![
-                Val::Text(record_id.clone()),
-                Val::Text(person_id.clone()),
-                Val::Blob(wrapped),
-                Val::Text(self.store.master.id().to_string()),
-            ]);
-            for v in record.values() {
-                let field = v.field.name();
-                let category = v.field.category().map(|c| c.as_str()).unwrap_or("provenance");
-                let hash = LOOKUP_FIELDS
-                    .contains(&field.as_str())
-                    .then(|| indexer.digest(&format!("value:{field}"), &v.value).to_vec());
-                values.push(vec![
-                    Val::Text(person_id.clone()),
-                    Val::Text(record_id.clone()),
-                    Val::Text(field),
-                    Val::Text(category.to_string()),
-                    Val::Blob(crate::codec::encode(&data_key, record_id, &v.value)),
-                    Val::OptBlob(hash),
-                ]);
-            }
-            for (name, value) in facets_of(record) {
-                facets.push(vec![
-                    Val::Blob(indexer.digest(&format!("facet:{name}"), &value).to_vec()),
-                    Val::Text(person_id.clone()),
-                    Val::Text(record_id.clone()),
-                ]);
-            }
-            forms.push(vec![
-                Val::Text(record_id.clone()),
-                Val::Text(person_id.clone()),
-                Val::Text(self.partner_id.clone()),
-                Val::Blob(crate::codec::encode(&data_key, record_id, &m.to_stored())),
-            ]);
-            let mut unique = bkeys.clone();
-            unique.sort_unstable();
-            unique.dedup();
-            for k in unique {
-                keys.push(vec![Val::Int(k), Val::Text(record_id.clone()), Val::Text(person_id.clone())]);
-            }
+            linked.push(LinkedRecord { record_id: record_id.clone(), person_id, line, record, form, block_keys });
             self.outcome.accepted += 1;
         }
+        let context = BatchContext {
+            store: self.store.clone(),
+            partner_id: self.partner_id.clone(),
+            batch_id: self.outcome.batch_id.clone(),
+            received_at: self.received_at.clone(),
+        };
         let conn = &mut *self.tx;
-        insert_rows(backend, conn, "persons", &["id", "created_at"], persons_rows).await?;
-        insert_rows(
+        insert_rows_undoing(
             backend,
+            OnFailure::RollBackTransaction,
             conn,
-            "source_records",
-            &[
-                "id",
-                "person_id",
-                "partner_id",
-                "batch_id",
-                "line_no",
-                "partner_record_id",
-                "email_consent",
-                "collected_on",
-                "received_at",
-            ],
-            sources,
+            "persons",
+            &["id", "created_at"],
+            persons_rows,
         )
         .await?;
-        insert_rows(
-            backend,
-            conn,
-            "record_keys",
-            &["source_record_id", "person_id", "wrapped", "master_key_id"],
-            record_keys,
-        )
-        .await?;
-        insert_rows(
-            backend,
-            conn,
-            "record_values",
-            &["person_id", "source_record_id", "field", "category", "value", "value_hash"],
-            values,
-        )
-        .await?;
-        insert_rows(backend, conn, "match_records", &["source_record_id", "person_id", "partner_id", "form"], forms)
-            .await?;
-        insert_rows(backend, conn, "selection_facets", &["facet_hash", "person_id", "source_record_id"], facets)
-            .await?;
-        insert_rows(backend, conn, "blocking_keys", &["block_key", "source_record_id", "person_id"], keys).await?;
+        store_linked(context, conn, linked).await?;
         insert_events(conn, backend, events).await?;
         insert_reviews(conn, backend, reviews).await?;
         self.refresh_statistics().await?;

@@ -11,6 +11,8 @@
 //! - `api_keys`: partner and client API keys (shown once, stored as Argon2 hashes).
 //! - `partners`, `clients`: the sources and recipients of data.
 //! - `ingest_tx`: one partner file as one atomic batch (records, values, quarantine), linked into persons.
+//! - `ingest_rows`: the rows a batch's linked records are stored as, built on a blocking thread
+//!   while the batch's connection inserts the groups already built.
 //! - `linkage`: identity resolution against the store (matching forms, blocking keys, the
 //!   model, merges and splits, queries, reviews).
 //! - `release`: values with provenance for the policy, and the atomic record of a client
@@ -52,6 +54,7 @@ mod decisions_codec;
 mod direct;
 pub mod error;
 mod exec;
+mod ingest_rows;
 pub mod ingest_tx;
 pub mod jobs;
 pub mod keys;

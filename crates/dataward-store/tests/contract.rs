@@ -29,6 +29,9 @@ mod lifecycle;
 #[path = "contract/breach.rs"]
 mod breach;
 
+#[path = "contract/batch_failure.rs"]
+mod batch_failure;
+
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }

@@ -1,0 +1,89 @@
+//! A batch that fails inside the engine, part-way through its inserts, leaves nothing behind.
+//!
+//! On SQLite a batch's inserts run as `INSERT OR ROLLBACK` with foreign keys checked at commit
+//! (no statement journal), so a violation ends the whole transaction at once; these tests
+//! provoke one with a trigger and check that the store is exactly as before and takes the next
+//! load normally.
+
+use dataward_core::partner::IngestMode;
+use dataward_store::Backend;
+use dataward_store::testing::{backends, fresh_store};
+use sqlx::Executor;
+
+use super::{load, now, partner, pending, record, source};
+
+/// Makes every insert into `match_records` fail, by a unique violation in its trigger, once
+/// the table holds more than `after` rows (so a batch fails in the middle of its records).
+async fn fail_inserts_after(pool: &sqlx::AnyPool, backend: Backend, after: usize) {
+    let statements = match backend {
+        Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER fail_late AFTER INSERT ON match_records
+             WHEN (SELECT COUNT(*) FROM match_records) > {after}
+             BEGIN INSERT INTO meta (key, value) VALUES ('fail-late', 'x'), ('fail-late', 'x'); END"
+        )],
+        Backend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION fail_late() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                 IF (SELECT COUNT(*) FROM match_records) > {after} THEN
+                     INSERT INTO meta (key, value) VALUES ('fail-late', 'x'), ('fail-late', 'x');
+                 END IF; RETURN NULL; END $$"
+            ),
+            "CREATE TRIGGER fail_late AFTER INSERT ON match_records FOR EACH STATEMENT EXECUTE FUNCTION fail_late()"
+                .to_string(),
+        ],
+    };
+    for sql in statements {
+        pool.execute(sqlx::AssertSqlSafe(sql)).await.expect("install the failing trigger");
+    }
+}
+
+async fn stop_failing(pool: &sqlx::AnyPool, backend: Backend) {
+    let sql = match backend {
+        Backend::Sqlite => "DROP TRIGGER fail_late",
+        Backend::Postgres => "DROP TRIGGER fail_late ON match_records",
+    };
+    pool.execute(sql).await.expect("drop the failing trigger");
+}
+
+/// `n` records of different people (each surname spells its number in letters).
+fn records(prefix: &str, n: usize) -> Vec<dataward_store::ingest_tx::PendingRow> {
+    (0..n)
+        .map(|i| {
+            let surname: String = format!("{i:04}").bytes().map(|d| char::from(b'a' + d - b'0')).collect();
+            let email = format!("{prefix}{i}@example.co.uk");
+            pending(
+                i as u64 + 2,
+                record(&format!("{prefix}{i}"), "Jane", &format!("Smith{surname}"), &email, "LS1 4AP"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_violation_in_the_middle_of_a_batch_rolls_it_all_back_and_the_next_load_works() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "competition-co").await;
+        load(&t.store, &p, IngestMode::Append, records("first", 1)).await;
+        let before = t.store.totals().await.unwrap();
+        let batches = t.store.batches(None).await.unwrap();
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        // 1,200 stored records: the failure comes in the third group of 500 of a 1,500-record chunk.
+        fail_inserts_after(&pool, backend, 1_200).await;
+
+        let mut batch = t.store.begin_ingest(&p, source(IngestMode::Append), now()).await.unwrap();
+        let error = batch.write_records(records("failing", 1_500)).await.expect_err("the trigger fails the batch");
+        assert!(error.to_string().contains("meta"), "{backend:?}: {error}");
+        drop(batch);
+        assert_eq!(t.store.totals().await.unwrap(), before, "{backend:?}: a failed batch left rows behind");
+        assert_eq!(t.store.batches(None).await.unwrap(), batches, "{backend:?}");
+        assert!(t.store.persons_with_value("email", "failing0@example.co.uk").await.unwrap().is_empty());
+
+        stop_failing(&pool, backend).await;
+        let outcome = load(&t.store, &p, IngestMode::Append, records("second", 1_500)).await;
+        assert_eq!(outcome.accepted, 1_500, "{backend:?}");
+        let after = t.store.totals().await.unwrap();
+        assert_eq!(after.source_records, before.source_records + 1_500, "{backend:?}");
+        assert_eq!(t.store.persons_with_value("email", "second1499@example.co.uk").await.unwrap().len(), 1);
+    }
+}
