@@ -36,10 +36,10 @@ pub struct Global {
     /// Log format on stderr.
     #[arg(long, global = true, env = "DATAWARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
-    /// SQLite page cache of a loading batch, in MiB (at most this much memory per load). A
-    /// batch that writes more than this spills pages into the write-ahead log and slows down:
-    /// about 11 KiB per row, so a million-row initial load runs best with 12000 when the
-    /// memory is there.
+    /// SQLite page cache of a loading batch or register load, in MiB (at most this much memory
+    /// per load). A batch that writes more than this spills pages into the write-ahead log and
+    /// slows down: about 11 KiB per row, so a million-row initial load runs best with 12000
+    /// when the memory is there.
     #[arg(long, global = true, env = "DATAWARD_INGEST_CACHE_MIB", default_value_t = dataward_store::store::DEFAULT_INGEST_CACHE_MIB)]
     pub ingest_cache_mib: u32,
 }
