@@ -26,6 +26,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::deferred_indexes::DeferredIndexes;
 use crate::ingest_rows::{BatchContext, LinkedRecord, store_linked};
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -116,6 +117,12 @@ pub struct IngestTx {
     audit_actor: Actor,
     /// Records stored by this batch when its tables' statistics were last refreshed (PostgreSQL).
     analyzed_at: u64,
+    /// A write of this batch failed. On SQLite the failure may already have rolled the
+    /// transaction back (`INSERT OR ROLLBACK`), so any later statement would run on its own in
+    /// autocommit mode: every later call is refused instead.
+    failed: bool,
+    /// Digest indexes dropped for this batch, built again before it commits.
+    deferred: DeferredIndexes,
 }
 
 /// The PostgreSQL advisory lock key that serialises ingests ("dwingest" in ASCII).
@@ -161,6 +168,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let linkage = ensure_on(&mut tx, self, now).await?;
+        let deferred = match self.backend {
+            Backend::Sqlite => DeferredIndexes::set_aside(&mut tx).await?,
+            Backend::Postgres => DeferredIndexes::default(),
+        };
         let erased: Vec<(Vec<u8>,)> =
             sqlx::query_as("SELECT digest FROM suppressions WHERE reason = 'erasure'").fetch_all(&mut *tx).await?;
         let erased = erased.into_iter().filter_map(|(d,)| d.try_into().ok()).collect();
@@ -179,6 +190,8 @@ impl Store {
             _queued: queued,
             audit_actor: Actor::Partner(partner.id.clone()),
             analyzed_at: 0,
+            failed: false,
+            deferred,
         })
     }
 }
@@ -186,6 +199,12 @@ impl Store {
 impl IngestTx {
     pub fn batch_id(&self) -> &str {
         &self.outcome.batch_id
+    }
+
+    /// The digest indexes this batch set aside, to be built again before it commits (SQLite,
+    /// into a small store; see `deferred_indexes`).
+    pub fn deferred_indexes(&self) -> Vec<&str> {
+        self.deferred.names()
     }
 
     /// Names who loads the file in the audit log (e.g. `Actor::Cli` for `dataward ingest`).
@@ -197,6 +216,24 @@ impl IngestTx {
     /// whose partner record id repeats one earlier in the file is quarantined instead; those rows
     /// are returned.
     pub async fn write_records(&mut self, rows: Vec<PendingRow>) -> Result<Vec<QuarantinedRow>, StoreError> {
+        self.refuse_if_failed()?;
+        let written = self.write_records_unchecked(rows).await;
+        self.failed |= written.is_err();
+        written
+    }
+
+    /// Refuses a call after a failed write (see `failed`).
+    fn refuse_if_failed(&self) -> Result<(), StoreError> {
+        if self.failed {
+            return Err(StoreError::Conflict(format!(
+                "batch {} failed and was rolled back; nothing more can be written to it",
+                self.outcome.batch_id
+            )));
+        }
+        Ok(())
+    }
+
+    async fn write_records_unchecked(&mut self, rows: Vec<PendingRow>) -> Result<Vec<QuarantinedRow>, StoreError> {
         let rows = self.drop_erased(rows);
         let (records, duplicates) = self.split_duplicates(rows).await?;
         self.write_quarantine(&duplicates).await?;
@@ -360,6 +397,13 @@ impl IngestTx {
 
     /// Stores quarantined rows of this batch.
     pub async fn write_quarantine(&mut self, rows: &[QuarantinedRow]) -> Result<(), StoreError> {
+        self.refuse_if_failed()?;
+        let written = self.write_quarantine_unchecked(rows).await;
+        self.failed |= written.is_err();
+        written
+    }
+
+    async fn write_quarantine_unchecked(&mut self, rows: &[QuarantinedRow]) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -422,6 +466,7 @@ impl IngestTx {
         rows_read: u64,
         unknown_columns: &[String],
     ) -> Result<BatchOutcome, StoreError> {
+        self.refuse_if_failed()?;
         if self.source.mode == IngestMode::Refresh {
             self.outcome.removed_records = self.remove_earlier_records().await?;
         }
@@ -451,6 +496,7 @@ impl IngestTx {
         });
         let actor = self.audit_actor.clone();
         crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
+        std::mem::take(&mut self.deferred).rebuild(&mut self.tx).await?;
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
         self.store.train_linkage_if_bootstrap(self.now).await?;

@@ -11,6 +11,8 @@
 //! - `api_keys`: partner and client API keys (shown once, stored as Argon2 hashes).
 //! - `partners`, `clients`: the sources and recipients of data.
 //! - `ingest_tx`: one partner file as one atomic batch (records, values, quarantine), linked into persons.
+//! - `deferred_indexes`: digest indexes a batch into a small SQLite store drops and builds
+//!   again before it commits (one sorted build instead of random inserts).
 //! - `ingest_rows`: the rows a batch's linked records are stored as, built on a blocking thread
 //!   while the batch's connection inserts the groups already built.
 //! - `linkage`: identity resolution against the store (matching forms, blocking keys, the
@@ -51,6 +53,7 @@ pub mod clients;
 pub mod codec;
 pub mod decision_checks;
 mod decisions_codec;
+mod deferred_indexes;
 mod direct;
 pub mod error;
 mod exec;

@@ -235,14 +235,10 @@ impl RegisterLoadTx {
             LoadMode::Full => "DO UPDATE SET load_id = excluded.load_id",
             LoadMode::Delta => "DO NOTHING",
         };
-        // A failed statement abandons the load, so SQLite need not journal it to undo it alone
-        // (see `OnFailure::RollBackTransaction`).
-        let verb = match self.backend {
-            Backend::Sqlite => "INSERT OR ROLLBACK",
-            Backend::Postgres => "INSERT",
-        };
+        // Plain INSERT: SQLite handles an upsert's DO UPDATE branch with statement-level undo
+        // whatever the verb, so `INSERT OR ROLLBACK` would save no statement journal here.
         let sql = format!(
-            "{prefix}{verb} INTO register_entries (kind, digest, loaded_at, load_id)
+            "{prefix}INSERT INTO register_entries (kind, digest, loaded_at, load_id)
              SELECT $1, u.d, $2, $3 FROM {source} WHERE true ON CONFLICT (kind, digest) {conflict}"
         );
         let done = sqlx::query(AssertSqlSafe(sql))

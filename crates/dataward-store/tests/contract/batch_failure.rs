@@ -59,6 +59,45 @@ fn records(prefix: &str, n: usize) -> Vec<dataward_store::ingest_tx::PendingRow>
         .collect()
 }
 
+/// How many of the two digest indexes the store has.
+async fn digest_indexes(pool: &sqlx::AnyPool, backend: Backend) -> i64 {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN \
+             ('record_values_hash', 'selection_facets_hash')"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN \
+             ('record_values_hash', 'selection_facets_hash')"
+        }
+    };
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_into_a_small_sqlite_store_builds_its_digest_indexes_once_before_it_commits() {
+    for backend in backends() {
+        let t = fresh_store(backend).await;
+        let p = partner(&t.store, "competition-co").await;
+        let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
+        assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}");
+        let mut batch = t.store.begin_ingest(&p, source(IngestMode::Append), now()).await.unwrap();
+        let expected: &[&str] = match backend {
+            Backend::Sqlite => &["record_values_hash", "selection_facets_hash"],
+            // Dropping an index there would lock readers out until the batch commits.
+            Backend::Postgres => &[],
+        };
+        assert_eq!(batch.deferred_indexes(), expected, "{backend:?}");
+        // Readers keep the committed schema while the batch runs.
+        assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}");
+        batch.write_records(records("deferred", 600)).await.unwrap();
+        batch.finish("0", 600, &[]).await.unwrap();
+        assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}: built again before the commit");
+        let found = t.store.persons_with_value("email", "deferred599@example.co.uk").await.unwrap();
+        assert_eq!(found.len(), 1, "{backend:?}: a lookup by value finds the batch's record");
+    }
+}
+
 #[tokio::test]
 async fn a_violation_in_the_middle_of_a_batch_rolls_it_all_back_and_the_next_load_works() {
     for backend in backends() {
@@ -74,10 +113,15 @@ async fn a_violation_in_the_middle_of_a_batch_rolls_it_all_back_and_the_next_loa
         let mut batch = t.store.begin_ingest(&p, source(IngestMode::Append), now()).await.unwrap();
         let error = batch.write_records(records("failing", 1_500)).await.expect_err("the trigger fails the batch");
         assert!(error.to_string().contains("meta"), "{backend:?}: {error}");
-        drop(batch);
+        // The transaction may be gone already: later calls are refused, not run on their own.
+        let again = batch.write_records(records("after", 1)).await.expect_err("a failed batch takes no more rows");
+        assert!(again.to_string().contains("failed and was rolled back"), "{backend:?}: {again}");
+        let finished = batch.finish("0", 1_501, &[]).await.expect_err("a failed batch cannot be finished");
+        assert!(finished.to_string().contains("failed and was rolled back"), "{backend:?}: {finished}");
         assert_eq!(t.store.totals().await.unwrap(), before, "{backend:?}: a failed batch left rows behind");
         assert_eq!(t.store.batches(None).await.unwrap(), batches, "{backend:?}");
         assert!(t.store.persons_with_value("email", "failing0@example.co.uk").await.unwrap().is_empty());
+        assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}: the set-aside indexes are back");
 
         stop_failing(&pool, backend).await;
         let outcome = load(&t.store, &p, IngestMode::Append, records("second", 1_500)).await;
