@@ -21,8 +21,13 @@ use crate::StoreError;
 /// The indexes on keyed digests that ingest writes and never reads.
 const DEFERRABLE: &[&str] = &["record_values_hash", "selection_facets_hash"];
 
-/// A batch sets the indexes aside only while the store holds fewer source records than this.
+/// A batch sets the indexes aside only while the store held fewer source records than this
+/// when it began.
 pub(crate) const MAX_STORED_RECORDS: i64 = 100_000;
+
+/// ... and only once it has written this many rows: a small file would pay for rebuilding the
+/// indexes over the whole store and save next to nothing.
+pub(crate) const AFTER_ROWS: u64 = 2_000;
 
 /// The indexes a batch has dropped, with the statements that create them again.
 #[derive(Debug, Default)]
@@ -31,21 +36,24 @@ pub(crate) struct DeferredIndexes {
 }
 
 impl DeferredIndexes {
-    /// Drops the digest indexes when the store is small, inside the batch's transaction.
-    pub(crate) async fn set_aside(conn: &mut AnyConnection) -> Result<DeferredIndexes, StoreError> {
-        Self::set_aside_below(conn, MAX_STORED_RECORDS).await
+    /// Whether the store holds fewer source records than [`MAX_STORED_RECORDS`] (asked when a
+    /// batch begins, before it has written anything).
+    pub(crate) async fn store_is_small(conn: &mut AnyConnection) -> Result<bool, StoreError> {
+        Self::holds_fewer_records_than(conn, MAX_STORED_RECORDS).await
     }
 
-    async fn set_aside_below(conn: &mut AnyConnection, limit: i64) -> Result<DeferredIndexes, StoreError> {
+    async fn holds_fewer_records_than(conn: &mut AnyConnection, limit: i64) -> Result<bool, StoreError> {
         // Counting stops at the limit: a large store is not scanned to learn that it is large.
         let stored: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM source_records LIMIT {limit})"
         )))
         .fetch_one(&mut *conn)
         .await?;
-        if stored >= limit {
-            return Ok(DeferredIndexes::default());
-        }
+        Ok(stored < limit)
+    }
+
+    /// Drops the digest indexes inside the batch's transaction.
+    pub(crate) async fn set_aside(conn: &mut AnyConnection) -> Result<DeferredIndexes, StoreError> {
         let mut definitions = Vec::with_capacity(DEFERRABLE.len());
         for name in DEFERRABLE {
             let sql: Option<String> =
@@ -92,7 +100,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_small_store_sets_its_digest_indexes_aside_and_a_large_one_keeps_them() {
+    async fn digest_indexes_are_set_aside_built_again_as_defined_and_restored_by_a_rollback() {
         let t = fresh_store(Backend::Sqlite).await;
         let mut conn = AnyConnection::connect(&t.url).await.unwrap();
         let before = definitions(&mut conn).await;
@@ -109,18 +117,17 @@ mod tests {
             .unwrap();
         }
 
-        conn.execute("BEGIN").await.unwrap();
-        let large = DeferredIndexes::set_aside_below(&mut conn, 2).await.unwrap();
-        assert!(large.names().is_empty(), "a store at the limit keeps its indexes: {:?}", large.names());
-        assert_eq!(definitions(&mut conn).await, before);
+        assert!(!DeferredIndexes::holds_fewer_records_than(&mut conn, 2).await.unwrap(), "two records, limit two");
+        assert!(DeferredIndexes::holds_fewer_records_than(&mut conn, 3).await.unwrap());
 
-        let small = DeferredIndexes::set_aside_below(&mut conn, 3).await.unwrap();
+        conn.execute("BEGIN").await.unwrap();
+        let small = DeferredIndexes::set_aside(&mut conn).await.unwrap();
         assert_eq!(small.names(), DEFERRABLE.to_vec());
         assert!(definitions(&mut conn).await.is_empty(), "the batch's transaction no longer has them");
         small.rebuild(&mut conn).await.unwrap();
         assert_eq!(definitions(&mut conn).await, before, "built again exactly as defined");
 
-        DeferredIndexes::set_aside_below(&mut conn, 3).await.unwrap();
+        DeferredIndexes::set_aside(&mut conn).await.unwrap();
         conn.execute("ROLLBACK").await.unwrap();
         assert_eq!(definitions(&mut conn).await, before, "an abandoned batch gets its indexes back");
     }

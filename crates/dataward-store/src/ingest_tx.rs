@@ -121,6 +121,9 @@ pub struct IngestTx {
     /// transaction back (`INSERT OR ROLLBACK`), so any later statement would run on its own in
     /// autocommit mode: every later call is refused instead.
     failed: bool,
+    /// The store was small when the batch began (SQLite): once the batch is large too, its
+    /// digest indexes are set aside (see `deferred_indexes`).
+    may_defer_indexes: bool,
     /// Digest indexes dropped for this batch, built again before it commits.
     deferred: DeferredIndexes,
 }
@@ -168,9 +171,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let linkage = ensure_on(&mut tx, self, now).await?;
-        let deferred = match self.backend {
-            Backend::Sqlite => DeferredIndexes::set_aside(&mut tx).await?,
-            Backend::Postgres => DeferredIndexes::default(),
+        let may_defer_indexes = match self.backend {
+            Backend::Sqlite => DeferredIndexes::store_is_small(&mut tx).await?,
+            Backend::Postgres => false,
         };
         let erased: Vec<(Vec<u8>,)> =
             sqlx::query_as("SELECT digest FROM suppressions WHERE reason = 'erasure'").fetch_all(&mut *tx).await?;
@@ -191,7 +194,8 @@ impl Store {
             audit_actor: Actor::Partner(partner.id.clone()),
             analyzed_at: 0,
             failed: false,
-            deferred,
+            may_defer_indexes,
+            deferred: DeferredIndexes::default(),
         })
     }
 }
@@ -201,8 +205,8 @@ impl IngestTx {
         &self.outcome.batch_id
     }
 
-    /// The digest indexes this batch set aside, to be built again before it commits (SQLite,
-    /// into a small store; see `deferred_indexes`).
+    /// The digest indexes this batch has set aside, to be built again before it commits (SQLite:
+    /// a batch into a small store, once it has written 2,000 rows; see `deferred_indexes`).
     pub fn deferred_indexes(&self) -> Vec<&str> {
         self.deferred.names()
     }
@@ -234,6 +238,10 @@ impl IngestTx {
     }
 
     async fn write_records_unchecked(&mut self, rows: Vec<PendingRow>) -> Result<Vec<QuarantinedRow>, StoreError> {
+        if self.may_defer_indexes && self.outcome.accepted >= crate::deferred_indexes::AFTER_ROWS {
+            self.may_defer_indexes = false;
+            self.deferred = DeferredIndexes::set_aside(&mut self.tx).await?;
+        }
         let rows = self.drop_erased(rows);
         let (records, duplicates) = self.split_duplicates(rows).await?;
         self.write_quarantine(&duplicates).await?;

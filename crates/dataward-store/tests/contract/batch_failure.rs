@@ -75,13 +75,23 @@ async fn digest_indexes(pool: &sqlx::AnyPool, backend: Backend) -> i64 {
 }
 
 #[tokio::test]
-async fn a_batch_into_a_small_sqlite_store_builds_its_digest_indexes_once_before_it_commits() {
+async fn a_large_batch_into_a_small_sqlite_store_builds_its_digest_indexes_once_before_it_commits() {
     for backend in backends() {
         let t = fresh_store(backend).await;
         let p = partner(&t.store, "competition-co").await;
         let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
         assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}");
+
+        // A small file keeps them: rebuilding would cost more than it saves.
         let mut batch = t.store.begin_ingest(&p, source(IngestMode::Append), now()).await.unwrap();
+        batch.write_records(records("small", 600)).await.unwrap();
+        assert!(batch.deferred_indexes().is_empty(), "{backend:?}");
+        batch.finish("0", 600, &[]).await.unwrap();
+
+        let mut batch = t.store.begin_ingest(&p, source(IngestMode::Append), now()).await.unwrap();
+        batch.write_records(records("large", 2_000)).await.unwrap();
+        assert!(batch.deferred_indexes().is_empty(), "{backend:?}: not before the batch has 2,000 rows");
+        batch.write_records(records("later", 10)).await.unwrap();
         let expected: &[&str] = match backend {
             Backend::Sqlite => &["record_values_hash", "selection_facets_hash"],
             // Dropping an index there would lock readers out until the batch commits.
@@ -90,11 +100,12 @@ async fn a_batch_into_a_small_sqlite_store_builds_its_digest_indexes_once_before
         assert_eq!(batch.deferred_indexes(), expected, "{backend:?}");
         // Readers keep the committed schema while the batch runs.
         assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}");
-        batch.write_records(records("deferred", 600)).await.unwrap();
-        batch.finish("0", 600, &[]).await.unwrap();
+        batch.finish("0", 2_010, &[]).await.unwrap();
         assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}: built again before the commit");
-        let found = t.store.persons_with_value("email", "deferred599@example.co.uk").await.unwrap();
-        assert_eq!(found.len(), 1, "{backend:?}: a lookup by value finds the batch's record");
+        for email in ["small0@example.co.uk", "large1999@example.co.uk", "later9@example.co.uk"] {
+            let found = t.store.persons_with_value("email", email).await.unwrap();
+            assert_eq!(found.len(), 1, "{backend:?}: a lookup by value finds {email}");
+        }
     }
 }
 
@@ -107,20 +118,25 @@ async fn a_violation_in_the_middle_of_a_batch_rolls_it_all_back_and_the_next_loa
         let before = t.store.totals().await.unwrap();
         let batches = t.store.batches(None).await.unwrap();
         let pool = sqlx::AnyPool::connect(&t.url).await.unwrap();
-        // 1,200 stored records: the failure comes in the third group of 500 of a 1,500-record chunk.
-        fail_inserts_after(&pool, backend, 1_200).await;
+        // The batch's first 2,000 records go in; with 1,200 more the failure comes in the third
+        // group of 500 of the next 1,500-record chunk, after SQLite set the digest indexes aside.
+        fail_inserts_after(&pool, backend, 1 + 2_000 + 1_200).await;
 
         let mut batch = t.store.begin_ingest(&p, source(IngestMode::Append), now()).await.unwrap();
+        batch.write_records(records("stored", 2_000)).await.unwrap();
         let error = batch.write_records(records("failing", 1_500)).await.expect_err("the trigger fails the batch");
         assert!(error.to_string().contains("meta"), "{backend:?}: {error}");
+        assert_eq!(batch.deferred_indexes().len(), if backend == Backend::Sqlite { 2 } else { 0 }, "{backend:?}");
         // The transaction may be gone already: later calls are refused, not run on their own.
         let again = batch.write_records(records("after", 1)).await.expect_err("a failed batch takes no more rows");
         assert!(again.to_string().contains("failed and was rolled back"), "{backend:?}: {again}");
-        let finished = batch.finish("0", 1_501, &[]).await.expect_err("a failed batch cannot be finished");
+        let finished = batch.finish("0", 3_501, &[]).await.expect_err("a failed batch cannot be finished");
         assert!(finished.to_string().contains("failed and was rolled back"), "{backend:?}: {finished}");
         assert_eq!(t.store.totals().await.unwrap(), before, "{backend:?}: a failed batch left rows behind");
         assert_eq!(t.store.batches(None).await.unwrap(), batches, "{backend:?}");
-        assert!(t.store.persons_with_value("email", "failing0@example.co.uk").await.unwrap().is_empty());
+        for email in ["stored0@example.co.uk", "failing0@example.co.uk"] {
+            assert!(t.store.persons_with_value("email", email).await.unwrap().is_empty(), "{backend:?}: {email}");
+        }
         assert_eq!(digest_indexes(&pool, backend).await, 2, "{backend:?}: the set-aside indexes are back");
 
         stop_failing(&pool, backend).await;
