@@ -36,20 +36,22 @@ pub(crate) struct DeferredIndexes {
 }
 
 impl DeferredIndexes {
-    /// Whether the store holds fewer source records than [`MAX_STORED_RECORDS`] (asked when a
-    /// batch begins, before it has written anything).
-    pub(crate) async fn store_is_small(conn: &mut AnyConnection) -> Result<bool, StoreError> {
-        Self::holds_fewer_records_than(conn, MAX_STORED_RECORDS).await
+    /// Whether the store held fewer source records than [`MAX_STORED_RECORDS`] before a batch
+    /// that has stored `own` records of its own (asked only once a batch is large, so a small
+    /// file's batch runs no query for it).
+    pub(crate) async fn store_was_small(conn: &mut AnyConnection, own: u64) -> Result<bool, StoreError> {
+        Self::held_fewer_records_than(conn, own as i64, MAX_STORED_RECORDS).await
     }
 
-    async fn holds_fewer_records_than(conn: &mut AnyConnection, limit: i64) -> Result<bool, StoreError> {
+    async fn held_fewer_records_than(conn: &mut AnyConnection, own: i64, limit: i64) -> Result<bool, StoreError> {
         // Counting stops at the limit: a large store is not scanned to learn that it is large.
         let stored: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM source_records LIMIT {limit})"
+            "SELECT COUNT(*) FROM (SELECT 1 FROM source_records LIMIT {})",
+            own + limit
         )))
         .fetch_one(&mut *conn)
         .await?;
-        Ok(stored < limit)
+        Ok(stored - own < limit)
     }
 
     /// Drops the digest indexes inside the batch's transaction.
@@ -117,8 +119,12 @@ mod tests {
             .unwrap();
         }
 
-        assert!(!DeferredIndexes::holds_fewer_records_than(&mut conn, 2).await.unwrap(), "two records, limit two");
-        assert!(DeferredIndexes::holds_fewer_records_than(&mut conn, 3).await.unwrap());
+        assert!(!DeferredIndexes::held_fewer_records_than(&mut conn, 0, 2).await.unwrap(), "two records, limit two");
+        assert!(DeferredIndexes::held_fewer_records_than(&mut conn, 0, 3).await.unwrap());
+        assert!(
+            DeferredIndexes::held_fewer_records_than(&mut conn, 1, 2).await.unwrap(),
+            "one of them the batch's own"
+        );
 
         conn.execute("BEGIN").await.unwrap();
         let small = DeferredIndexes::set_aside(&mut conn).await.unwrap();

@@ -121,9 +121,9 @@ pub struct IngestTx {
     /// transaction back (`INSERT OR ROLLBACK`), so any later statement would run on its own in
     /// autocommit mode: every later call is refused instead.
     failed: bool,
-    /// The store was small when the batch began (SQLite): once the batch is large too, its
-    /// digest indexes are set aside (see `deferred_indexes`).
-    may_defer_indexes: bool,
+    /// Whether this batch, once large, has asked if its digest indexes should be set aside
+    /// (SQLite, into a store that was small; see `deferred_indexes`). Asked once.
+    index_deferral_decided: bool,
     /// Digest indexes dropped for this batch, built again before it commits.
     deferred: DeferredIndexes,
 }
@@ -171,10 +171,6 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let linkage = ensure_on(&mut tx, self, now).await?;
-        let may_defer_indexes = match self.backend {
-            Backend::Sqlite => DeferredIndexes::store_is_small(&mut tx).await?,
-            Backend::Postgres => false,
-        };
         let erased: Vec<(Vec<u8>,)> =
             sqlx::query_as("SELECT digest FROM suppressions WHERE reason = 'erasure'").fetch_all(&mut *tx).await?;
         let erased = erased.into_iter().filter_map(|(d,)| d.try_into().ok()).collect();
@@ -194,7 +190,7 @@ impl Store {
             audit_actor: Actor::Partner(partner.id.clone()),
             analyzed_at: 0,
             failed: false,
-            may_defer_indexes,
+            index_deferral_decided: false,
             deferred: DeferredIndexes::default(),
         })
     }
@@ -226,6 +222,20 @@ impl IngestTx {
         written
     }
 
+    /// Sets the digest indexes aside when the batch has reached
+    /// [`crate::deferred_indexes::AFTER_ROWS`] rows in a SQLite store that was small before it.
+    async fn set_indexes_aside_once_large(&mut self) -> Result<(), StoreError> {
+        let large = self.outcome.accepted >= crate::deferred_indexes::AFTER_ROWS;
+        if self.index_deferral_decided || !large || self.store.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        self.index_deferral_decided = true;
+        if DeferredIndexes::store_was_small(&mut self.tx, self.outcome.accepted).await? {
+            self.deferred = DeferredIndexes::set_aside(&mut self.tx).await?;
+        }
+        Ok(())
+    }
+
     /// Refuses a call after a failed write (see `failed`).
     fn refuse_if_failed(&self) -> Result<(), StoreError> {
         if self.failed {
@@ -238,10 +248,7 @@ impl IngestTx {
     }
 
     async fn write_records_unchecked(&mut self, rows: Vec<PendingRow>) -> Result<Vec<QuarantinedRow>, StoreError> {
-        if self.may_defer_indexes && self.outcome.accepted >= crate::deferred_indexes::AFTER_ROWS {
-            self.may_defer_indexes = false;
-            self.deferred = DeferredIndexes::set_aside(&mut self.tx).await?;
-        }
+        self.set_indexes_aside_once_large().await?;
         let rows = self.drop_erased(rows);
         let (records, duplicates) = self.split_duplicates(rows).await?;
         self.write_quarantine(&duplicates).await?;
