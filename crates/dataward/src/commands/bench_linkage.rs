@@ -34,7 +34,7 @@
 //!
 //! `scripts/bench-linkage.sh --generated P --queries N` runs both tools and prints them side by
 //! side; the measured figures (FEBRL, and P = 1,000,000 with N = 100,000 against Splink) are in
-//! README.md, "Benchmarks".
+//! README.md, "Benchmarks" (latest) and docs/benchmarks.md (every run).
 //!
 //! Figures are printed, never asserted: this is a benchmark, not a test.
 
