@@ -74,6 +74,7 @@ mod release_queue;
 mod release_statement;
 pub mod rights;
 mod row;
+mod settle;
 mod sql;
 pub mod staff;
 pub mod staff_sessions;

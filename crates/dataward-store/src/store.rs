@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use dataward_core::keys::Indexer;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection as _, Executor};
 
 use crate::StoreError;
 use crate::master_key::MasterKey;
@@ -107,6 +107,9 @@ pub(crate) const SERVING_CACHE_KIB: u32 = 8 * 1024;
 /// [`Store::with_ingest_cache_mib`]).
 pub const DEFAULT_INGEST_CACHE_MIB: u32 = 256;
 
+/// How long a pooled PostgreSQL connection may sit idle before it is pinged on its next use.
+pub(crate) const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Sets the SQLite page cache of one connection (a number from this crate, never input).
 pub(crate) async fn set_sqlite_cache_kib(conn: &mut sqlx::AnyConnection, kib: u32) -> Result<(), sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{kib}"))).execute(conn).await?;
@@ -158,7 +161,18 @@ impl Store {
                 })
             })
         } else {
-            options
+            // A connection is pinged before use only when it has sat idle for a while (when a
+            // server restart or a dropped socket may have cut it off); sqlx's default pings
+            // before every acquire, one more round trip per statement, about five on every
+            // client request. A connection that fails its ping is closed and another taken.
+            options.test_before_acquire(false).before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
         };
         let pool = options.connect(&url).await?;
         match backend {
