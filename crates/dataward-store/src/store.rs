@@ -273,6 +273,31 @@ pub(crate) fn new_id() -> String {
 mod tests {
     use super::*;
 
+    /// The pool pings only connections idle for [`PING_AFTER_IDLE`]: one the server cut off
+    /// while it sat idle is found out by its ping and replaced, and the next statement works.
+    #[tokio::test]
+    async fn a_postgres_connection_cut_off_while_idle_is_replaced() {
+        use sqlx::Connection;
+        if !crate::testing::backends().contains(&Backend::Postgres) {
+            return;
+        }
+        let t = crate::testing::fresh_store(Backend::Postgres).await;
+        t.store.totals().await.expect("a first statement");
+        let server = std::env::var(crate::testing::POSTGRES_URL_VAR).expect("checked by backends()");
+        let mut admin = sqlx::PgConnection::connect(&server).await.expect("admin connection");
+        let database = t.url.rsplit('/').next().expect("a database name");
+        let (cut,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1) t",
+        )
+        .bind(database)
+        .fetch_one(&mut admin)
+        .await
+        .expect("terminate the store's connections");
+        assert!(cut >= 1, "the store held a connection to cut");
+        tokio::time::sleep(PING_AFTER_IDLE + std::time::Duration::from_millis(200)).await;
+        t.store.totals().await.expect("a cut-off connection is replaced after its ping fails");
+    }
+
     #[test]
     fn urls_select_the_backend_and_unknown_schemes_are_refused() {
         assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
