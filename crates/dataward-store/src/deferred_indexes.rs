@@ -56,8 +56,17 @@ impl DeferredIndexes {
 
     /// Drops the digest indexes inside the batch's transaction.
     pub(crate) async fn set_aside(conn: &mut AnyConnection) -> Result<DeferredIndexes, StoreError> {
-        let mut definitions = Vec::with_capacity(DEFERRABLE.len());
-        for name in DEFERRABLE {
+        Self::set_aside_named(conn, DEFERRABLE).await
+    }
+
+    /// Drops the SQLite indexes `names` inside the caller's transaction, keeping their
+    /// definitions to build them again.
+    pub(crate) async fn set_aside_named(
+        conn: &mut AnyConnection,
+        names: &[&str],
+    ) -> Result<DeferredIndexes, StoreError> {
+        let mut definitions = Vec::with_capacity(names.len());
+        for name in names {
             let sql: Option<String> =
                 sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1")
                     .bind(*name)

@@ -27,6 +27,7 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::deferred_indexes::DeferredIndexes;
+use crate::held_block_keys::HeldBlockKeys;
 use crate::ingest_rows::{BatchContext, LinkedRecord, store_linked};
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -126,6 +127,9 @@ pub struct IngestTx {
     index_deferral_decided: bool,
     /// Digest indexes dropped for this batch, built again before it commits.
     deferred: DeferredIndexes,
+    /// This batch's blocking keys, held in memory from the moment its digest indexes were set
+    /// aside until it commits (see `held_block_keys`).
+    held_keys: Option<HeldBlockKeys>,
 }
 
 /// The PostgreSQL advisory lock key that serialises ingests ("dwingest" in ASCII).
@@ -192,6 +196,7 @@ impl Store {
             failed: false,
             index_deferral_decided: false,
             deferred: DeferredIndexes::default(),
+            held_keys: None,
         })
     }
 }
@@ -205,6 +210,12 @@ impl IngestTx {
     /// a batch into a small store, once it has written 2,000 rows; see `deferred_indexes`).
     pub fn deferred_indexes(&self) -> Vec<&str> {
         self.deferred.names()
+    }
+
+    /// How many (block key, record) entries this batch holds in memory rather than in
+    /// `blocking_keys` (see `held_block_keys`); `None` while it writes them as it goes.
+    pub fn held_block_keys(&self) -> Option<usize> {
+        self.held_keys.as_ref().map(HeldBlockKeys::entries)
     }
 
     /// Names who loads the file in the audit log (e.g. `Actor::Cli` for `dataward ingest`).
@@ -222,8 +233,9 @@ impl IngestTx {
         written
     }
 
-    /// Sets the digest indexes aside when the batch has reached
-    /// [`crate::deferred_indexes::AFTER_ROWS`] rows in a SQLite store that was small before it.
+    /// Sets the digest indexes aside, and starts holding the batch's blocking keys in memory,
+    /// when the batch has reached [`crate::deferred_indexes::AFTER_ROWS`] rows in a SQLite
+    /// store that was small before it.
     async fn set_indexes_aside_once_large(&mut self) -> Result<(), StoreError> {
         let large = self.outcome.accepted >= crate::deferred_indexes::AFTER_ROWS;
         if self.index_deferral_decided || !large || self.store.backend != Backend::Sqlite {
@@ -232,6 +244,17 @@ impl IngestTx {
         self.index_deferral_decided = true;
         if DeferredIndexes::store_was_small(&mut self.tx, self.outcome.accepted).await? {
             self.deferred = DeferredIndexes::set_aside(&mut self.tx).await?;
+            self.held_keys = Some(HeldBlockKeys::new());
+        }
+        Ok(())
+    }
+
+    /// Moves records to other persons (`(record, from, to)`), in the tables and in the held
+    /// blocking keys.
+    async fn move_records(&mut self, moves: &[(String, String, String)]) -> Result<(), StoreError> {
+        move_records(&mut self.tx, self.store.backend, moves).await?;
+        if let Some(held) = &mut self.held_keys {
+            held.apply_moves(moves);
         }
         Ok(())
     }
@@ -270,7 +293,10 @@ impl IngestTx {
             block_keys.push(index.into_iter().map(|k| indexer.block_key(k)).collect());
             all_keys.extend(keyed_probe_keys(&self.store, probe, m));
         }
-        let persons = candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?;
+        let persons = match &self.held_keys {
+            Some(held) => held.candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?,
+            None => candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?,
+        };
         let held = held_persons(&mut self.tx, &self.store, &persons).await?;
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
         let mut held_ids: HashMap<RecordId, (String, String)> = HashMap::new();
@@ -296,7 +322,7 @@ impl IngestTx {
             .map(|id| vec![Val::Text(id.clone()), Val::Text(self.received_at.clone())])
             .collect();
         self.created_persons.extend(assignment.created.iter().cloned());
-        move_records(&mut self.tx, backend, &assignment.moves).await?;
+        self.move_records(&assignment.moves).await?;
         delete_persons(&mut self.tx, backend, &assignment.emptied).await?;
         for gone in &assignment.emptied {
             self.created_persons.remove(gone);
@@ -325,6 +351,13 @@ impl IngestTx {
             {
                 reviews.push(review_row(record_id, &person_id, &candidate, *p, &self.received_at));
             }
+            let block_keys = match &mut self.held_keys {
+                Some(held) => {
+                    held.hold(record_id, &person_id, &block_keys);
+                    Vec::new()
+                }
+                None => block_keys,
+            };
             linked.push(LinkedRecord { record_id: record_id.clone(), person_id, line, record, form, block_keys });
             self.outcome.accepted += 1;
         }
@@ -511,6 +544,9 @@ impl IngestTx {
         });
         let actor = self.audit_actor.clone();
         crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
+        if let Some(held) = self.held_keys.take() {
+            held.write_into_table(&mut self.tx, self.store.backend).await?;
+        }
         std::mem::take(&mut self.deferred).rebuild(&mut self.tx).await?;
         self.tx.commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
@@ -604,7 +640,7 @@ impl IngestTx {
                 moves.extend(records.into_iter().map(|r| (r, h.person_id.clone(), into.clone())));
             }
         }
-        move_records(&mut self.tx, backend, &moves).await?;
+        self.move_records(&moves).await?;
         insert_events(&mut self.tx, backend, events).await?;
         // Only the persons that lost records can be left with none (a whole-table sweep read
         // every person of the store on each refresh).

@@ -57,6 +57,7 @@ mod deferred_indexes;
 mod direct;
 pub mod error;
 mod exec;
+mod held_block_keys;
 mod ingest_rows;
 pub mod ingest_tx;
 pub mod jobs;

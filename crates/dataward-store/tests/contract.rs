@@ -32,6 +32,9 @@ mod breach;
 #[path = "contract/batch_failure.rs"]
 mod batch_failure;
 
+#[path = "contract/held_keys.rs"]
+mod held_keys;
+
 fn now() -> Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }

@@ -38,7 +38,7 @@ pub mod train;
 #[cfg(test)]
 mod tests;
 
-pub use blocking::{BlockIndex, Blocker, BlockingRule, legacy_full_name_key};
+pub use blocking::{BlockIndex, Blocker, BlockingRule, FastMap, legacy_full_name_key};
 pub use bootstrap::{
     GeneratedMatch, GeneratedQuery, bootstrap_params, generated_clean_rows, generated_population, generated_queries,
 };

@@ -1,0 +1,280 @@
+//! Blocking keys of a large batch into a small SQLite store, held in memory until it commits.
+//!
+//! `blocking_keys` is ordered by block key, a keyed hash, so each of a record's sixteen rows
+//! lands on a random page of the table's B-tree. Once the tree outgrows the batch's page cache
+//! every insert costs a page written out to the write-ahead log and read back: at a million
+//! rows it was the largest random-order tree a batch still wrote as it went (the digest
+//! indexes are set aside, see `deferred_indexes`).
+//!
+//! So a batch that sets its digest indexes aside also keeps its own records' blocking keys in
+//! memory. The batch's candidate lookups read the table (the store's
+//! records and any the batch wrote before it began holding keys) and the index together, with
+//! the same block-size limit as one table. Before the batch commits, the held keys are
+//! inserted in key order, so each page of the table is written once, and the table's
+//! record-id index is built again over the whole table. Nothing outside the batch's
+//! transaction ever reads the held keys: other connections see the committed table until the
+//! commit, and a failed batch drops them with everything else.
+
+use std::collections::{BTreeSet, HashMap};
+
+use dataward_core::linkage::FastMap;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::deferred_indexes::DeferredIndexes;
+use crate::sql::{OnFailure, Val, insert_rows_undoing, placeholder_list};
+use crate::{Backend, StoreError};
+
+/// The index on `blocking_keys` by record, built again once the held keys are in.
+const RECORD_INDEX: &str = "blocking_keys_record";
+
+/// Rows per insertion call when the keys are written (bounds the statements built at once).
+const FLUSH_ROWS: usize = 20_000;
+
+/// Keys per lookup statement against the table.
+const LOOKUP_KEYS: usize = 5_000;
+
+/// The end of a block's chain of entries.
+const END: u32 = u32::MAX;
+
+/// A batch's own blocking keys, by block, with each record's current person.
+///
+/// Blocks are chains through one array rather than a vector per key (as the core's
+/// `BlockIndex` keeps them): most keys hold a single record, and a vector per key cost about
+/// 2 GB more at a million records.
+#[derive(Default)]
+pub(crate) struct HeldBlockKeys {
+    /// Per block key: its latest entry and how many entries it has.
+    blocks: FastMap<u64, (u32, u32)>,
+    /// Per entry: the record's slot and the block's previous entry (or [`END`]).
+    entries: Vec<(u32, u32)>,
+    /// Record id by slot.
+    records: Vec<String>,
+    /// The person each slot's record belongs to now (records move when persons merge or split).
+    persons: Vec<String>,
+    /// Slot by record id.
+    slot_of: HashMap<String, u32>,
+}
+
+impl HeldBlockKeys {
+    pub(crate) fn new() -> HeldBlockKeys {
+        HeldBlockKeys::default()
+    }
+
+    /// Holds `record`'s keys (repeats are kept once).
+    pub(crate) fn hold(&mut self, record: &str, person: &str, keys: &[i64]) {
+        let slot = u32::try_from(self.records.len()).expect("fewer than 4 billion records in one batch");
+        let mut unique: Vec<u64> = keys.iter().map(|&k| k as u64).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        for key in unique {
+            let entry = u32::try_from(self.entries.len()).expect("fewer than 4 billion keys in one batch");
+            let block = self.blocks.entry(key).or_insert((END, 0));
+            self.entries.push((slot, block.0));
+            *block = (entry, block.1 + 1);
+        }
+        self.records.push(record.to_string());
+        self.persons.push(person.to_string());
+        self.slot_of.insert(record.to_string(), slot);
+    }
+
+    /// Follows records that changed person: `(record, from, to)`. Records not held here are
+    /// in the table, which `move_records` updates.
+    pub(crate) fn apply_moves(&mut self, moves: &[(String, String, String)]) {
+        for (record, _, to) in moves {
+            if let Some(&slot) = self.slot_of.get(record) {
+                self.persons[slot as usize] = to.clone();
+            }
+        }
+    }
+
+    /// How many (key, record) entries are held.
+    pub(crate) fn entries(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// How many records are held under `key`.
+    fn block_len(&self, key: u64) -> usize {
+        self.blocks.get(&key).map_or(0, |b| b.1 as usize)
+    }
+
+    /// The slots of the records held under `key`, latest first.
+    fn block(&self, key: u64) -> impl Iterator<Item = u32> + '_ {
+        let mut entry = self.blocks.get(&key).map_or(END, |b| b.0);
+        std::iter::from_fn(move || {
+            let (slot, previous) = *self.entries.get(entry as usize)?;
+            entry = previous;
+            Some(slot)
+        })
+    }
+
+    /// The persons holding a record under one of `block_keys`, in the table or held here,
+    /// skipping keys whose block, table and held keys together, has more than `max_block`
+    /// records (as `candidate_persons` does for the table alone).
+    pub(crate) async fn candidate_persons(
+        &self,
+        conn: &mut AnyConnection,
+        backend: Backend,
+        block_keys: &[i64],
+        max_block: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut keys: Vec<i64> = block_keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        // Each key's block size in the table, with its persons when that alone is within the
+        // limit (an oversized block comes back as one row without a person).
+        let mut stored: HashMap<i64, (usize, Vec<String>)> = HashMap::new();
+        for chunk in keys.chunks(LOOKUP_KEYS) {
+            let sql = format!(
+                "SELECT c.block_key, c.n, b.person_id FROM (
+                     SELECT block_key, COUNT(*) AS n FROM blocking_keys WHERE block_key IN ({})
+                     GROUP BY block_key) c
+                 LEFT JOIN blocking_keys b ON b.block_key = c.block_key AND c.n <= {max_block}",
+                placeholder_list(backend, 1, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for k in chunk {
+                query = query.bind(*k);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                let n: i64 = row.try_get("n")?;
+                let entry = stored.entry(row.try_get("block_key")?).or_insert_with(|| (n as usize, Vec::new()));
+                entry.1.extend(row.try_get::<Option<String>, _>("person_id")?);
+            }
+        }
+        let mut persons = BTreeSet::new();
+        for k in keys {
+            let (table_len, in_table) = stored.remove(&k).unwrap_or_default();
+            if table_len + self.block_len(k as u64) > max_block {
+                continue;
+            }
+            persons.extend(in_table);
+            persons.extend(self.block(k as u64).map(|slot| self.persons[slot as usize].clone()));
+        }
+        Ok(persons.into_iter().collect())
+    }
+
+    /// Writes the held keys into `blocking_keys` in key order and builds the table's record
+    /// index again, all inside the batch's transaction.
+    pub(crate) async fn write_into_table(self, conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+        if self.records.is_empty() {
+            return Ok(());
+        }
+        let record_index = DeferredIndexes::set_aside_named(conn, &[RECORD_INDEX]).await?;
+        let mut entries: Vec<(i64, u32)> = Vec::with_capacity(self.entries.len());
+        for &key in self.blocks.keys() {
+            entries.extend(self.block(key).map(|slot| (key as i64, slot)));
+        }
+        // The table's order: block key, then record id.
+        entries.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| self.records[a.1 as usize].cmp(&self.records[b.1 as usize]))
+        });
+        for chunk in entries.chunks(FLUSH_ROWS) {
+            let rows = chunk
+                .iter()
+                .map(|&(key, slot)| {
+                    vec![
+                        Val::Int(key),
+                        Val::Text(self.records[slot as usize].clone()),
+                        Val::Text(self.persons[slot as usize].clone()),
+                    ]
+                })
+                .collect();
+            insert_rows_undoing(
+                backend,
+                OnFailure::RollBackTransaction,
+                conn,
+                "blocking_keys",
+                &["block_key", "source_record_id", "person_id"],
+                rows,
+            )
+            .await?;
+        }
+        record_index.rebuild(conn).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, Executor};
+
+    use super::*;
+    use crate::testing::fresh_store;
+
+    async fn table_rows(conn: &mut AnyConnection) -> Vec<(i64, String, String)> {
+        sqlx::query_as(
+            "SELECT block_key, source_record_id, person_id FROM blocking_keys ORDER BY block_key, source_record_id",
+        )
+        .fetch_all(conn)
+        .await
+        .unwrap()
+    }
+
+    async fn candidates(held: &HeldBlockKeys, conn: &mut AnyConnection, max: usize) -> Vec<String> {
+        held.candidate_persons(conn, Backend::Sqlite, &[4, 3, 2, 1, 1], max).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn lookups_count_a_block_across_the_table_and_the_held_keys_and_follow_moves_into_the_table() {
+        let t = fresh_store(Backend::Sqlite).await;
+        let mut conn = AnyConnection::connect(&t.url).await.unwrap();
+        conn.execute(
+            "INSERT INTO blocking_keys (block_key, source_record_id, person_id) VALUES
+             (1, 'r1', 'pA'), (1, 'r2', 'pB'), (2, 'r3', 'pC'), (3, 'r4', 'pD'), (3, 'r5', 'pE'), (3, 'r6', 'pF')",
+        )
+        .await
+        .unwrap();
+        let mut held = HeldBlockKeys::new();
+        held.hold("h1", "pH", &[1, 2, 2]);
+        held.hold("h2", "pI", &[4]);
+        held.hold("h3", "pJ", &[3]);
+        assert_eq!(held.entries(), 4, "a repeated key is held once");
+
+        // Key 1: two in the table and one held; key 2: one and one; key 3: three and one; key 4: held only.
+        assert_eq!(candidates(&held, &mut conn, 3).await, ["pA", "pB", "pC", "pH", "pI"]);
+        assert_eq!(candidates(&held, &mut conn, 2).await, ["pC", "pH", "pI"], "key 1's block has three records");
+        assert_eq!(candidates(&held, &mut conn, 1).await, ["pI"]);
+        assert_eq!(candidates(&held, &mut conn, 4).await, ["pA", "pB", "pC", "pD", "pE", "pF", "pH", "pI", "pJ"]);
+
+        held.apply_moves(&[("h1".into(), "pH".into(), "pZ".into()), ("r1".into(), "pA".into(), "pZ".into())]);
+        assert_eq!(candidates(&held, &mut conn, 2).await, ["pC", "pI", "pZ"], "h1 follows its move; r1 is the table's");
+
+        conn.execute("BEGIN").await.unwrap();
+        held.write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
+        conn.execute("COMMIT").await.unwrap();
+        let rows = table_rows(&mut conn).await;
+        let expected: Vec<(i64, String, String)> = [
+            (1, "h1", "pZ"),
+            (1, "r1", "pA"),
+            (1, "r2", "pB"),
+            (2, "h1", "pZ"),
+            (2, "r3", "pC"),
+            (3, "h3", "pJ"),
+            (3, "r4", "pD"),
+            (3, "r5", "pE"),
+            (3, "r6", "pF"),
+            (4, "h2", "pI"),
+        ]
+        .into_iter()
+        .map(|(k, r, p)| (k, r.to_string(), p.to_string()))
+        .collect();
+        assert_eq!(rows, expected);
+        let index: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'blocking_keys_record'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(index, 1, "the record index is built again");
+    }
+
+    #[tokio::test]
+    async fn nothing_held_leaves_the_table_and_its_index_alone() {
+        let t = fresh_store(Backend::Sqlite).await;
+        let mut conn = AnyConnection::connect(&t.url).await.unwrap();
+        HeldBlockKeys::new().write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
+        assert!(table_rows(&mut conn).await.is_empty());
+        let index: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'blocking_keys_record'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(index, 1);
+    }
+}
