@@ -164,18 +164,19 @@ impl HeldBlockKeys {
         for &key in self.blocks.keys() {
             entries.extend(self.block(key).map(|slot| (key as i64, slot)));
         }
+        // The blocks are not needed any more: their memory goes before the rows are built.
+        let HeldBlockKeys { blocks, entries: chains, slot_of, records, persons } = self;
+        drop((blocks, chains, slot_of));
         // The table's order: block key, then record id.
-        entries.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| self.records[a.1 as usize].cmp(&self.records[b.1 as usize]))
-        });
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| records[a.1 as usize].cmp(&records[b.1 as usize])));
         for chunk in entries.chunks(FLUSH_ROWS) {
             let rows = chunk
                 .iter()
                 .map(|&(key, slot)| {
                     vec![
                         Val::Int(key),
-                        Val::Text(self.records[slot as usize].clone()),
-                        Val::Text(self.persons[slot as usize].clone()),
+                        Val::Text(records[slot as usize].clone()),
+                        Val::Text(persons[slot as usize].clone()),
                     ]
                 })
                 .collect();
