@@ -21,6 +21,7 @@ use dataward_core::linkage::FastMap;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::deferred_indexes::DeferredIndexes;
+use crate::linkage::candidates::unique_keys;
 use crate::sql::{OnFailure, Val, insert_rows_undoing, placeholder_list};
 use crate::{Backend, StoreError};
 
@@ -117,9 +118,7 @@ impl HeldBlockKeys {
         block_keys: &[i64],
         max_block: usize,
     ) -> Result<Vec<String>, StoreError> {
-        let mut keys: Vec<i64> = block_keys.to_vec();
-        keys.sort_unstable();
-        keys.dedup();
+        let keys = unique_keys(block_keys);
         // Each key's block size in the table, with its persons when that alone is within the
         // limit (an oversized block comes back as one row without a person).
         let mut stored: HashMap<i64, (usize, Vec<String>)> = HashMap::new();

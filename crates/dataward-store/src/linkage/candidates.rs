@@ -44,9 +44,7 @@ pub(crate) async fn candidate_persons(
     block_keys: &[i64],
     max_block: usize,
 ) -> Result<Vec<String>, StoreError> {
-    let mut keys: Vec<i64> = block_keys.to_vec();
-    keys.sort_unstable();
-    keys.dedup();
+    let keys = unique_keys(block_keys);
     let mut persons = BTreeSet::new();
     for chunk in keys.chunks(keys_per_statement(backend)) {
         let sql = format!(
@@ -62,6 +60,14 @@ pub(crate) async fn candidate_persons(
         }
     }
     Ok(persons.into_iter().collect())
+}
+
+/// `block_keys` sorted, each once.
+pub(crate) fn unique_keys(block_keys: &[i64]) -> Vec<i64> {
+    let mut keys = block_keys.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Block keys per lookup statement.
@@ -102,9 +108,7 @@ pub(crate) async fn held_persons_in_blocks(
     max_block: usize,
     active_partners_only: bool,
 ) -> Result<Blocks, StoreError> {
-    let mut keys: Vec<i64> = block_keys.to_vec();
-    keys.sort_unstable();
-    keys.dedup();
+    let keys = unique_keys(block_keys);
     if keys.len() > keys_per_statement(store.backend) {
         let mut conn = store.pool.acquire().await?;
         let persons = candidate_persons(&mut conn, store.backend, &keys, max_block).await?;
