@@ -64,10 +64,7 @@ impl HeldBlockKeys {
     /// Holds `record`'s keys (repeats are kept once).
     pub(crate) fn hold(&mut self, record: &str, person: &str, keys: &[i64]) {
         let slot = u32::try_from(self.records.len()).expect("fewer than 4 billion records in one batch");
-        let mut unique: Vec<u64> = keys.iter().map(|&k| k as u64).collect();
-        unique.sort_unstable();
-        unique.dedup();
-        for key in unique {
+        for key in unique_keys(keys).into_iter().map(|k| k as u64) {
             let entry = u32::try_from(self.entries.len()).expect("fewer than 4 billion keys in one batch");
             let block = self.blocks.entry(key).or_insert((END, 0));
             self.entries.push((slot, block.0));

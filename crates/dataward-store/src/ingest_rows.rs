@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 
 use crate::exec::Exec;
 use crate::ingest_tx::LOOKUP_FIELDS;
+use crate::linkage::candidates::unique_keys;
 use crate::sql::{OnFailure, Val, insert_rows_undoing};
 use crate::{Backend, Store, StoreError};
 
@@ -113,10 +114,7 @@ impl RowGroup {
                 Val::Text(context.partner_id.clone()),
                 Val::Blob(crate::codec::encode(&data_key, record_id, &r.form.to_stored())),
             ]);
-            let mut unique = r.block_keys.clone();
-            unique.sort_unstable();
-            unique.dedup();
-            for k in unique {
+            for k in unique_keys(&r.block_keys) {
                 group.keys.push(vec![Val::Int(k), Val::Text(record_id.clone()), Val::Text(person_id.clone())]);
             }
         }
