@@ -28,6 +28,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::deferred_indexes::DeferredIndexes;
 use crate::held_block_keys::HeldBlockKeys;
+use crate::held_forms::HeldForms;
 use crate::ingest_rows::{BatchContext, LinkedRecord, store_linked};
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -130,6 +131,8 @@ pub struct IngestTx {
     /// This batch's blocking keys, held in memory from the moment its digest indexes were set
     /// aside until it commits (see `held_block_keys`).
     held_keys: Option<HeldBlockKeys>,
+    /// This batch's records' matching forms, held from the same moment (see `held_forms`).
+    held_forms: Option<HeldForms>,
 }
 
 /// The PostgreSQL advisory lock key that serialises ingests ("dwingest" in ASCII).
@@ -197,6 +200,7 @@ impl Store {
             index_deferral_decided: false,
             deferred: DeferredIndexes::default(),
             held_keys: None,
+            held_forms: None,
         })
     }
 }
@@ -216,6 +220,12 @@ impl IngestTx {
     /// `blocking_keys` (see `held_block_keys`); `None` while it writes them as it goes.
     pub fn held_block_keys(&self) -> Option<usize> {
         self.held_keys.as_ref().map(HeldBlockKeys::entries)
+    }
+
+    /// How many of this batch's records it holds in matching form, linking them without reading
+    /// them back (see `held_forms`); `None` while it reads every candidate from the table.
+    pub fn held_forms(&self) -> Option<usize> {
+        self.held_forms.as_ref().map(HeldForms::len)
     }
 
     /// Names who loads the file in the audit log (e.g. `Actor::Cli` for `dataward ingest`).
@@ -245,6 +255,7 @@ impl IngestTx {
         if DeferredIndexes::store_was_small(&mut self.tx, self.outcome.accepted).await? {
             self.deferred = DeferredIndexes::set_aside(&mut self.tx).await?;
             self.held_keys = Some(HeldBlockKeys::new());
+            self.held_forms = Some(HeldForms::start(&mut self.tx).await?);
         }
         Ok(())
     }
@@ -255,6 +266,9 @@ impl IngestTx {
         move_records(&mut self.tx, self.store.backend, moves).await?;
         if let Some(held) = &mut self.held_keys {
             held.apply_moves(moves);
+        }
+        if let Some(forms) = &mut self.held_forms {
+            forms.apply_moves(moves);
         }
         Ok(())
     }
@@ -297,8 +311,12 @@ impl IngestTx {
             Some(held) => held.candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?,
             None => candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?,
         };
-        let held = held_persons(&mut self.tx, &self.store, &persons).await?;
+        let held = match &self.held_forms {
+            Some(forms) => forms.held_persons(&mut self.tx, &self.store, &persons).await?,
+            None => held_persons(&mut self.tx, &self.store, &persons).await?,
+        };
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
+        clusterer.reserve(held.iter().map(|h| h.records.len()).sum::<usize>() + matchable.len());
         let mut held_ids: HashMap<RecordId, (String, String)> = HashMap::new();
         let mut held_person: HashMap<PersonId, String> = HashMap::new();
         for h in held {
@@ -358,6 +376,9 @@ impl IngestTx {
                 }
                 None => block_keys,
             };
+            if let Some(forms) = &mut self.held_forms {
+                forms.hold(record_id, &person_id, form.clone());
+            }
             linked.push(LinkedRecord { record_id: record_id.clone(), person_id, line, record, form, block_keys });
             self.outcome.accepted += 1;
         }
@@ -544,6 +565,8 @@ impl IngestTx {
         });
         let actor = self.audit_actor.clone();
         crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
+        // The held forms are not needed any more: their memory goes before the keys' rows are built.
+        self.held_forms = None;
         if let Some(held) = self.held_keys.take() {
             held.write_into_table(&mut self.tx, self.store.backend).await?;
         }

@@ -58,6 +58,7 @@ mod direct;
 pub mod error;
 mod exec;
 mod held_block_keys;
+mod held_forms;
 mod ingest_rows;
 pub mod ingest_tx;
 pub mod jobs;

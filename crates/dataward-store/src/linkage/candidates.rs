@@ -195,7 +195,7 @@ fn form_row(store: &Store, row: &dyn Cols) -> Result<(String, String, MatchRecor
 }
 
 /// The persons in person-id order, each with its records in record-id order.
-fn into_held(by_person: BTreeMap<String, Vec<(String, MatchRecord)>>) -> Vec<HeldPerson> {
+pub(crate) fn into_held(by_person: BTreeMap<String, Vec<(String, MatchRecord)>>) -> Vec<HeldPerson> {
     by_person
         .into_iter()
         .map(|(person_id, mut records)| {

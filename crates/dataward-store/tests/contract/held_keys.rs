@@ -1,5 +1,6 @@
-//! A large batch into a small SQLite store holds its blocking keys in memory and links through
-//! them; the keys reach the table, consistent with every record's person, before the commit.
+//! A large batch into a small SQLite store holds its blocking keys and its records' matching
+//! forms in memory and links through them; the keys reach the table, consistent with every
+//! record's person, before the commit.
 
 use dataward_core::partner::IngestMode;
 use dataward_store::Backend;
@@ -38,9 +39,12 @@ async fn a_large_batch_links_and_merges_through_its_held_blocking_keys_and_write
         let half2 = person_record("a2", "Jane", "Whitfield", "", "jane.whitfield@example.com", "07700 900461", "", "");
         batch.write_records(vec![pending(2_002, half1), pending(2_003, half2)]).await.unwrap();
         match backend {
-            Backend::Sqlite => assert!(batch.held_block_keys().unwrap() > 0),
+            Backend::Sqlite => {
+                assert!(batch.held_block_keys().unwrap() > 0);
+                assert_eq!(batch.held_forms(), Some(2), "the two halves are held in matching form");
+            }
             // PostgreSQL's batch writes the table as it goes (its pages are not the batch's own).
-            Backend::Postgres => assert_eq!(batch.held_block_keys(), None),
+            Backend::Postgres => assert_eq!((batch.held_block_keys(), batch.held_forms()), (None, None)),
         }
         let held_before_merge = batch.held_block_keys();
         // A whole Jane, in a later chunk: found only through the held keys, it bridges the two.
