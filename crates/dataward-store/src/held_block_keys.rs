@@ -6,23 +6,25 @@
 //! rows it was the largest random-order tree a batch still wrote as it went (the digest
 //! indexes are set aside, see `deferred_indexes`).
 //!
-//! So a batch that sets its digest indexes aside also keeps its own records' blocking keys in
-//! memory. The batch's candidate lookups read the table (the store's
-//! records and any the batch wrote before it began holding keys) and the index together, with
-//! the same block-size limit as one table. Before the batch commits, the held keys are
-//! inserted in key order, so each page of the table is written once, and the table's
-//! record-id index is built again over the whole table. Nothing outside the batch's
-//! transaction ever reads the held keys: other connections see the committed table until the
-//! commit, and a failed batch drops them with everything else.
+//! So a batch that sets its digest indexes aside also keeps its blocking keys in memory: when it
+//! starts holding them it reads the table's keys (the store is small, and the batch has written
+//! only its first rows), and from then on it holds the keys of every record it writes. Its
+//! candidate lookups are answered from memory alone, with the same block-size limit, so linking
+//! a chunk needs no statement and can run while the chunk before is written (see
+//! `batch_writes`). Before the batch commits, the keys of its own held records are inserted in
+//! key order, so each page of the table is written once, and the table's record-id index is
+//! built again over the whole table. Nothing outside the batch's transaction ever reads the
+//! held keys: other connections see the committed table until the commit, and a failed batch
+//! drops them with everything else.
 
 use std::collections::{BTreeSet, HashMap};
 
 use dataward_core::linkage::FastMap;
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::AnyConnection;
 
 use crate::deferred_indexes::DeferredIndexes;
 use crate::linkage::candidates::unique_keys;
-use crate::sql::{OnFailure, Val, insert_rows_undoing, placeholder_list};
+use crate::sql::{OnFailure, Val, insert_rows_undoing};
 use crate::{Backend, StoreError};
 
 /// The index on `blocking_keys` by record, built again once the held keys are in.
@@ -30,9 +32,6 @@ const RECORD_INDEX: &str = "blocking_keys_record";
 
 /// Rows per insertion call when the keys are written (bounds the statements built at once).
 const FLUSH_ROWS: usize = 20_000;
-
-/// Keys per lookup statement against the table.
-const LOOKUP_KEYS: usize = 5_000;
 
 /// The end of a block's chain of entries.
 const END: u32 = u32::MAX;
@@ -54,11 +53,25 @@ pub(crate) struct HeldBlockKeys {
     persons: Vec<String>,
     /// Slot by record id.
     slot_of: HashMap<String, u32>,
+    /// Slots below this hold records read from the table, whose keys are there already.
+    table_slots: u32,
 }
 
 impl HeldBlockKeys {
-    pub(crate) fn new() -> HeldBlockKeys {
-        HeldBlockKeys::default()
+    /// Starts holding keys with the table's: every record's keys, under its current person.
+    pub(crate) async fn start(conn: &mut AnyConnection) -> Result<HeldBlockKeys, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT block_key, source_record_id, person_id FROM blocking_keys ORDER BY source_record_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut held = HeldBlockKeys::default();
+        for record in rows.chunk_by(|a, b| a.1 == b.1) {
+            let keys: Vec<i64> = record.iter().map(|r| r.0).collect();
+            held.hold(&record[0].1, &record[0].2, &keys);
+        }
+        held.table_slots = held.records.len() as u32;
+        Ok(held)
     }
 
     /// Holds `record`'s keys (repeats are kept once).
@@ -75,8 +88,8 @@ impl HeldBlockKeys {
         self.slot_of.insert(record.to_string(), slot);
     }
 
-    /// Follows records that changed person: `(record, from, to)`. Records not held here are
-    /// in the table, which `move_records` updates.
+    /// Follows records that changed person: `(record, from, to)`, the table's records as well
+    /// as the batch's own (`move_records` updates the table).
     pub(crate) fn apply_moves(&mut self, moves: &[(String, String, String)]) {
         for (record, _, to) in moves {
             if let Some(&slot) = self.slot_of.get(record) {
@@ -105,63 +118,31 @@ impl HeldBlockKeys {
         })
     }
 
-    /// The persons holding a record under one of `block_keys`, in the table or held here,
-    /// skipping keys whose block, table and held keys together, has more than `max_block`
-    /// records (as `candidate_persons` does for the table alone).
-    pub(crate) async fn candidate_persons(
-        &self,
-        conn: &mut AnyConnection,
-        backend: Backend,
-        block_keys: &[i64],
-        max_block: usize,
-    ) -> Result<Vec<String>, StoreError> {
-        let keys = unique_keys(block_keys);
-        // Each key's block size in the table, with its persons when that alone is within the
-        // limit (an oversized block comes back as one row without a person).
-        let mut stored: HashMap<i64, (usize, Vec<String>)> = HashMap::new();
-        for chunk in keys.chunks(LOOKUP_KEYS) {
-            let sql = format!(
-                "SELECT c.block_key, c.n, b.person_id FROM (
-                     SELECT block_key, COUNT(*) AS n FROM blocking_keys WHERE block_key IN ({})
-                     GROUP BY block_key) c
-                 LEFT JOIN blocking_keys b ON b.block_key = c.block_key AND c.n <= {max_block}",
-                placeholder_list(backend, 1, chunk.len())
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for k in chunk {
-                query = query.bind(*k);
-            }
-            for row in query.fetch_all(&mut *conn).await? {
-                let n: i64 = row.try_get("n")?;
-                let entry = stored.entry(row.try_get("block_key")?).or_insert_with(|| (n as usize, Vec::new()));
-                entry.1.extend(row.try_get::<Option<String>, _>("person_id")?);
-            }
-        }
+    /// The persons holding a record under one of `block_keys`, skipping keys whose block has
+    /// more than `max_block` records (as `candidate_persons` does in the table).
+    pub(crate) fn candidate_persons(&self, block_keys: &[i64], max_block: usize) -> Vec<String> {
         let mut persons = BTreeSet::new();
-        for k in keys {
-            let (table_len, in_table) = stored.remove(&k).unwrap_or_default();
-            if table_len + self.block_len(k as u64) > max_block {
-                continue;
+        for k in unique_keys(block_keys).into_iter().map(|k| k as u64) {
+            if self.block_len(k) <= max_block {
+                persons.extend(self.block(k).map(|slot| self.persons[slot as usize].clone()));
             }
-            persons.extend(in_table);
-            persons.extend(self.block(k as u64).map(|slot| self.persons[slot as usize].clone()));
         }
-        Ok(persons.into_iter().collect())
+        persons.into_iter().collect()
     }
 
-    /// Writes the held keys into `blocking_keys` in key order and builds the table's record
-    /// index again, all inside the batch's transaction.
+    /// Writes the keys of the batch's own held records into `blocking_keys` in key order and
+    /// builds the table's record index again, all inside the batch's transaction.
     pub(crate) async fn write_into_table(self, conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
-        if self.records.is_empty() {
+        if self.records.len() == self.table_slots as usize {
             return Ok(());
         }
         let record_index = DeferredIndexes::set_aside_named(conn, &[RECORD_INDEX]).await?;
         let mut entries: Vec<(i64, u32)> = Vec::with_capacity(self.entries.len());
         for &key in self.blocks.keys() {
-            entries.extend(self.block(key).map(|slot| (key as i64, slot)));
+            entries.extend(self.block(key).filter(|&slot| slot >= self.table_slots).map(|slot| (key as i64, slot)));
         }
         // The blocks are not needed any more: their memory goes before the rows are built.
-        let HeldBlockKeys { blocks, entries: chains, slot_of, records, persons } = self;
+        let HeldBlockKeys { blocks, entries: chains, slot_of, records, persons, .. } = self;
         drop((blocks, chains, slot_of));
         // The table's order: block key, then record id.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| records[a.1 as usize].cmp(&records[b.1 as usize])));
@@ -206,12 +187,12 @@ mod tests {
         .unwrap()
     }
 
-    async fn candidates(held: &HeldBlockKeys, conn: &mut AnyConnection, max: usize) -> Vec<String> {
-        held.candidate_persons(conn, Backend::Sqlite, &[4, 3, 2, 1, 1], max).await.unwrap()
+    fn candidates(held: &HeldBlockKeys, max: usize) -> Vec<String> {
+        held.candidate_persons(&[4, 3, 2, 1, 1], max)
     }
 
     #[tokio::test]
-    async fn lookups_count_a_block_across_the_table_and_the_held_keys_and_follow_moves_into_the_table() {
+    async fn lookups_count_a_block_across_the_table_and_the_held_keys_and_only_held_keys_are_written() {
         let t = fresh_store(Backend::Sqlite).await;
         let mut conn = AnyConnection::connect(&t.url).await.unwrap();
         conn.execute(
@@ -220,20 +201,21 @@ mod tests {
         )
         .await
         .unwrap();
-        let mut held = HeldBlockKeys::new();
+        let mut held = HeldBlockKeys::start(&mut conn).await.unwrap();
+        assert_eq!(held.entries(), 6, "the table's keys");
         held.hold("h1", "pH", &[1, 2, 2]);
         held.hold("h2", "pI", &[4]);
         held.hold("h3", "pJ", &[3]);
-        assert_eq!(held.entries(), 4, "a repeated key is held once");
+        assert_eq!(held.entries(), 10, "a repeated key is held once");
 
         // Key 1: two in the table and one held; key 2: one and one; key 3: three and one; key 4: held only.
-        assert_eq!(candidates(&held, &mut conn, 3).await, ["pA", "pB", "pC", "pH", "pI"]);
-        assert_eq!(candidates(&held, &mut conn, 2).await, ["pC", "pH", "pI"], "key 1's block has three records");
-        assert_eq!(candidates(&held, &mut conn, 1).await, ["pI"]);
-        assert_eq!(candidates(&held, &mut conn, 4).await, ["pA", "pB", "pC", "pD", "pE", "pF", "pH", "pI", "pJ"]);
+        assert_eq!(candidates(&held, 3), ["pA", "pB", "pC", "pH", "pI"]);
+        assert_eq!(candidates(&held, 2), ["pC", "pH", "pI"], "key 1's block has three records");
+        assert_eq!(candidates(&held, 1), ["pI"]);
+        assert_eq!(candidates(&held, 4), ["pA", "pB", "pC", "pD", "pE", "pF", "pH", "pI", "pJ"]);
 
-        held.apply_moves(&[("h1".into(), "pH".into(), "pZ".into()), ("r1".into(), "pA".into(), "pZ".into())]);
-        assert_eq!(candidates(&held, &mut conn, 2).await, ["pC", "pI", "pZ"], "h1 follows its move; r1 is the table's");
+        held.apply_moves(&[("h1".into(), "pH".into(), "pZ".into()), ("r3".into(), "pC".into(), "pZ".into())]);
+        assert_eq!(candidates(&held, 2), ["pI", "pZ"], "h1 and the table's r3 follow their moves");
 
         conn.execute("BEGIN").await.unwrap();
         held.write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
@@ -263,11 +245,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn nothing_held_leaves_the_table_and_its_index_alone() {
+    async fn a_batch_that_held_no_record_of_its_own_leaves_the_table_and_its_index_alone() {
         let t = fresh_store(Backend::Sqlite).await;
         let mut conn = AnyConnection::connect(&t.url).await.unwrap();
-        HeldBlockKeys::new().write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
-        assert!(table_rows(&mut conn).await.is_empty());
+        conn.execute("INSERT INTO blocking_keys (block_key, source_record_id, person_id) VALUES (1, 'r1', 'pA')")
+            .await
+            .unwrap();
+        let held = HeldBlockKeys::start(&mut conn).await.unwrap();
+        assert_eq!(held.entries(), 1);
+        held.write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
+        assert_eq!(
+            table_rows(&mut conn).await,
+            [(1, "r1".to_string(), "pA".to_string())],
+            "the table's keys are not written again"
+        );
         let index: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'blocking_keys_record'")
             .fetch_one(&mut conn)
             .await

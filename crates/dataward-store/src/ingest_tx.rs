@@ -26,20 +26,20 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::batch_writes::{ChunkWrites, QuarantineWrites, WriteQueue, Writes};
 use crate::deferred_indexes::DeferredIndexes;
 use crate::held_block_keys::HeldBlockKeys;
 use crate::held_forms::HeldForms;
-use crate::ingest_rows::{BatchContext, LinkedRecord, store_linked};
+use crate::ingest_rows::{BatchContext, LinkedRecord};
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
-    Names, PERSON_SCOPED_BY_RECORD, delete_persons, event_row, event_rows, insert_events, insert_reviews, move_records,
-    review_row,
+    Names, PERSON_SCOPED_BY_RECORD, delete_persons, event_row, event_rows, insert_events, move_records, review_row,
 };
 use crate::linkage::assign::assign;
 use crate::linkage::candidates::{candidate_persons, held_persons, keyed_probe_keys};
 use crate::linkage::model::ensure_on;
 use crate::partners::Partner;
-use crate::sql::{OnFailure, Val, insert_rows, insert_rows_undoing, placeholder_list};
+use crate::sql::{Val, placeholder_list};
 use crate::store::{Backend, new_id, set_sqlite_cache_kib};
 use crate::{Store, StoreError};
 
@@ -100,7 +100,8 @@ pub struct BatchOutcome {
 
 /// An open batch. Nothing is visible to anyone else until `finish` commits.
 pub struct IngestTx {
-    tx: crate::write_tx::WriteTx,
+    /// The batch's transaction; `None` while `writes` has it.
+    tx: Option<crate::write_tx::WriteTx>,
     store: Store,
     partner_id: String,
     source: BatchSource,
@@ -133,7 +134,17 @@ pub struct IngestTx {
     held_keys: Option<HeldBlockKeys>,
     /// This batch's records' matching forms, held from the same moment (see `held_forms`).
     held_forms: Option<HeldForms>,
+    /// The partner record ids this batch has stored, held from the same moment (duplicates are
+    /// found without a statement).
+    held_record_ids: Option<HashSet<String>>,
+    /// The task writing this batch's chunks behind its linking, from the same moment (see
+    /// `batch_writes`); it has the transaction until the batch settles its writes.
+    writes: Option<WriteQueue>,
 }
+
+/// Why a batch's transaction is there when `finish` uses it: `finish` settles the batch's
+/// queued writes first, which hands the transaction back.
+const SETTLED: &str = "a batch's writes are settled before it finishes";
 
 /// The PostgreSQL advisory lock key that serialises ingests ("dwingest" in ASCII).
 const INGEST_LOCK_KEY: i64 = 0x6477_696e_6765_7374;
@@ -183,7 +194,7 @@ impl Store {
         let erased = erased.into_iter().filter_map(|(d,)| d.try_into().ok()).collect();
         Ok(IngestTx {
             erased,
-            tx,
+            tx: Some(tx),
             store: self.clone(),
             partner_id: partner.id.clone(),
             thresholds: source.linkage,
@@ -201,6 +212,8 @@ impl Store {
             deferred: DeferredIndexes::default(),
             held_keys: None,
             held_forms: None,
+            held_record_ids: None,
+            writes: None,
         })
     }
 }
@@ -228,6 +241,12 @@ impl IngestTx {
         self.held_forms.as_ref().map(HeldForms::len)
     }
 
+    /// Whether this batch's writes go to a task of their own, behind its linking (see
+    /// `batch_writes`): a large batch into a small SQLite store, once it holds its keys.
+    pub fn queues_writes(&self) -> bool {
+        self.writes.is_some()
+    }
+
     /// Names who loads the file in the audit log (e.g. `Actor::Cli` for `dataward ingest`).
     pub fn set_audit_actor(&mut self, actor: Actor) {
         self.audit_actor = actor;
@@ -246,31 +265,92 @@ impl IngestTx {
     /// Sets the digest indexes aside, and starts holding the batch's blocking keys in memory,
     /// when the batch has reached [`crate::deferred_indexes::AFTER_ROWS`] rows in a SQLite
     /// store that was small before it.
+    ///
+    /// From then on the batch links from memory alone and its writes are queued to a task of
+    /// their own (see `batch_writes`).
     async fn set_indexes_aside_once_large(&mut self) -> Result<(), StoreError> {
         let large = self.outcome.accepted >= crate::deferred_indexes::AFTER_ROWS;
         if self.index_deferral_decided || !large || self.store.backend != Backend::Sqlite {
             return Ok(());
         }
         self.index_deferral_decided = true;
-        if DeferredIndexes::store_was_small(&mut self.tx, self.outcome.accepted).await? {
-            self.deferred = DeferredIndexes::set_aside(&mut self.tx).await?;
-            self.held_keys = Some(HeldBlockKeys::new());
-            self.held_forms = Some(HeldForms::start(&mut self.tx).await?);
+        let accepted = self.outcome.accepted;
+        let batch_id = self.outcome.batch_id.clone();
+        let store = self.store.clone();
+        let tx = self.conn()?;
+        if DeferredIndexes::store_was_small(tx, accepted).await? {
+            let deferred = DeferredIndexes::set_aside(tx).await?;
+            let keys = HeldBlockKeys::start(tx).await?;
+            let forms = HeldForms::start(tx, &store).await?;
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT partner_record_id FROM source_records WHERE batch_id = $1 AND partner_record_id IS NOT NULL",
+            )
+            .bind(&batch_id)
+            .fetch_all(&mut **tx)
+            .await?;
+            self.deferred = deferred;
+            self.held_keys = Some(keys);
+            self.held_forms = Some(forms);
+            self.held_record_ids = Some(ids.into_iter().collect());
+            self.writes = self.tx.take().map(WriteQueue::start);
         }
         Ok(())
     }
 
-    /// Moves records to other persons (`(record, from, to)`), in the tables and in the held
-    /// blocking keys.
+    /// The batch's transaction (its writes settled: see [`IngestTx::settle_writes`]).
+    fn conn(&mut self) -> Result<&mut crate::write_tx::WriteTx, StoreError> {
+        self.tx.as_mut().ok_or_else(|| {
+            StoreError::Conflict("a batch's transaction was used while its writes were queued".to_string())
+        })
+    }
+
+    /// Waits for the batch's queued writes and takes its transaction back; a failed write
+    /// fails the batch.
+    async fn settle_writes(&mut self) -> Result<(), StoreError> {
+        let Some(queue) = self.writes.take() else { return Ok(()) };
+        let finished = queue.finish().await;
+        let written = match finished {
+            Ok((tx, written)) => {
+                self.tx = Some(tx);
+                written
+            }
+            Err(e) => Err(e),
+        };
+        self.failed |= written.is_err();
+        written
+    }
+
+    /// Runs `writes` on the batch's transaction, or queues them when the batch queues its writes.
+    async fn write(&mut self, writes: Writes) -> Result<(), StoreError> {
+        match &self.writes {
+            Some(queue) => {
+                if queue.push(writes).await {
+                    return Ok(());
+                }
+                // The task stopped on a failed write: that failure is the batch's.
+                self.settle_writes().await?;
+                Err(StoreError::Conflict("a batch's writing task stopped".to_string()))
+            }
+            None => writes.apply(self.conn()?).await,
+        }
+    }
+
+    /// Moves records to other persons (`(record, from, to)`), in the tables and in memory.
     async fn move_records(&mut self, moves: &[(String, String, String)]) -> Result<(), StoreError> {
-        move_records(&mut self.tx, self.store.backend, moves).await?;
+        let backend = self.store.backend;
+        move_records(self.conn()?, backend, moves).await?;
+        self.move_held_records(moves);
+        Ok(())
+    }
+
+    /// Moves records to other persons in the held keys and forms.
+    fn move_held_records(&mut self, moves: &[(String, String, String)]) {
         if let Some(held) = &mut self.held_keys {
             held.apply_moves(moves);
         }
         if let Some(forms) = &mut self.held_forms {
             forms.apply_moves(moves);
         }
-        Ok(())
     }
 
     /// Refuses a call after a failed write (see `failed`).
@@ -288,7 +368,7 @@ impl IngestTx {
         self.set_indexes_aside_once_large().await?;
         let rows = self.drop_erased(rows);
         let (records, duplicates) = self.split_duplicates(rows).await?;
-        self.write_quarantine(&duplicates).await?;
+        self.write_quarantine_unchecked(&duplicates).await?;
         if records.is_empty() {
             return Ok(duplicates);
         }
@@ -307,13 +387,13 @@ impl IngestTx {
             block_keys.push(index.into_iter().map(|k| indexer.block_key(k)).collect());
             all_keys.extend(keyed_probe_keys(&self.store, probe, m));
         }
-        let persons = match &self.held_keys {
-            Some(held) => held.candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?,
-            None => candidate_persons(&mut self.tx, backend, &all_keys, blocker.max_block).await?,
-        };
-        let held = match &self.held_forms {
-            Some(forms) => forms.held_persons(&mut self.tx, &self.store, &persons).await?,
-            None => held_persons(&mut self.tx, &self.store, &persons).await?,
+        let held = if let (Some(keys), Some(forms)) = (&self.held_keys, &self.held_forms) {
+            forms.held_persons(&keys.candidate_persons(&all_keys, blocker.max_block))
+        } else {
+            let store = self.store.clone();
+            let tx = self.conn()?;
+            let persons = candidate_persons(tx, backend, &all_keys, blocker.max_block).await?;
+            held_persons(tx, &store, &persons).await?
         };
         let mut clusterer = Clusterer::new((*self.linkage.model()).clone(), self.thresholds, blocker);
         clusterer.reserve(held.iter().map(|h| h.records.len()).sum::<usize>() + matchable.len());
@@ -340,8 +420,7 @@ impl IngestTx {
             .map(|id| vec![Val::Text(id.clone()), Val::Text(self.received_at.clone())])
             .collect();
         self.created_persons.extend(assignment.created.iter().cloned());
-        self.move_records(&assignment.moves).await?;
-        delete_persons(&mut self.tx, backend, &assignment.emptied).await?;
+        self.move_held_records(&assignment.moves);
         for gone in &assignment.emptied {
             self.created_persons.remove(gone);
         }
@@ -382,27 +461,28 @@ impl IngestTx {
             linked.push(LinkedRecord { record_id: record_id.clone(), person_id, line, record, form, block_keys });
             self.outcome.accepted += 1;
         }
-        let context = BatchContext {
+        let writes = ChunkWrites {
+            context: self.context(),
+            moves: assignment.moves,
+            emptied: assignment.emptied,
+            new_persons: persons_rows,
+            linked,
+            events,
+            reviews,
+        };
+        self.write(Writes::Chunk(writes)).await?;
+        self.refresh_statistics().await?;
+        Ok(duplicates)
+    }
+
+    /// What a batch's rows are written with.
+    fn context(&self) -> BatchContext {
+        BatchContext {
             store: self.store.clone(),
             partner_id: self.partner_id.clone(),
             batch_id: self.outcome.batch_id.clone(),
             received_at: self.received_at.clone(),
-        };
-        let conn = &mut *self.tx;
-        insert_rows_undoing(
-            backend,
-            OnFailure::RollBackTransaction,
-            conn,
-            "persons",
-            &["id", "created_at"],
-            persons_rows,
-        )
-        .await?;
-        store_linked(context, conn, linked).await?;
-        insert_events(conn, backend, events).await?;
-        insert_reviews(conn, backend, reviews).await?;
-        self.refresh_statistics().await?;
-        Ok(duplicates)
+        }
     }
 
     /// On PostgreSQL, refreshes the statistics of the tables a batch grows each time its own
@@ -420,33 +500,27 @@ impl IngestTx {
         sqlx::query(
             "ANALYZE blocking_keys, match_records, record_keys, source_records, record_values, persons, selection_facets",
         )
-        .execute(&mut *self.tx)
+        .execute(&mut **self.conn()?)
         .await?;
         Ok(())
     }
 
     /// Separates rows whose partner record id was already seen in this batch (in this chunk or
-    /// an earlier one, found through the batch's index so memory stays bounded).
+    /// an earlier one, found through the batch's index so memory stays bounded, or among the
+    /// ids a large batch holds).
     async fn split_duplicates(
         &mut self,
         rows: Vec<PendingRow>,
     ) -> Result<(Vec<(u64, CleanRecord)>, Vec<QuarantinedRow>), StoreError> {
-        let ids: Vec<&str> = rows.iter().filter_map(|r| r.record.partner_record_id.as_deref()).collect();
-        let mut seen: HashSet<String> = HashSet::new();
-        for chunk in ids.chunks(5_000) {
-            let sql = format!(
-                "SELECT partner_record_id FROM source_records WHERE batch_id = {} AND partner_record_id IN ({})",
-                placeholder_list(self.store.backend, 1, 1),
-                placeholder_list(self.store.backend, 2, chunk.len())
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(&self.outcome.batch_id);
-            for id in chunk {
-                query = query.bind(id.to_string());
+        let mut held_ids = self.held_record_ids.take();
+        let mut seen = HashSet::new();
+        let seen = match &mut held_ids {
+            Some(held) => held,
+            None => {
+                self.stored_record_ids(&rows, &mut seen).await?;
+                &mut seen
             }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                seen.insert(row.try_get("partner_record_id")?);
-            }
-        }
+        };
         let mut clean = Vec::with_capacity(rows.len());
         let mut duplicates = Vec::new();
         for row in rows {
@@ -461,7 +535,31 @@ impl IngestTx {
                 _ => clean.push((row.line, row.record)),
             }
         }
+        self.held_record_ids = held_ids;
         Ok((clean, duplicates))
+    }
+
+    /// Adds to `seen` the partner record ids of `rows` this batch has already stored.
+    async fn stored_record_ids(&mut self, rows: &[PendingRow], seen: &mut HashSet<String>) -> Result<(), StoreError> {
+        let ids: Vec<&str> = rows.iter().filter_map(|r| r.record.partner_record_id.as_deref()).collect();
+        let backend = self.store.backend;
+        let batch_id = self.outcome.batch_id.clone();
+        let tx = self.conn()?;
+        for chunk in ids.chunks(5_000) {
+            let sql = format!(
+                "SELECT partner_record_id FROM source_records WHERE batch_id = {} AND partner_record_id IN ({})",
+                placeholder_list(backend, 1, 1),
+                placeholder_list(backend, 2, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(&batch_id);
+            for id in chunk {
+                query = query.bind(id.to_string());
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                seen.insert(row.try_get("partner_record_id")?);
+            }
+        }
+        Ok(())
     }
 
     /// Stores quarantined rows of this batch.
@@ -476,29 +574,8 @@ impl IngestTx {
         if rows.is_empty() {
             return Ok(());
         }
-        let scope = format!("quarantine:{}", self.outcome.batch_id);
-        let key = self.store.scope_key(&mut self.tx, &scope).await?;
-        let values = rows
-            .iter()
-            .map(|q| {
-                vec![
-                    Val::Text(self.outcome.batch_id.clone()),
-                    Val::Int(q.line as i64),
-                    Val::OptText(q.field.clone()),
-                    Val::Text(q.reason.code().to_string()),
-                    Val::Text(q.detail.clone()),
-                    Val::Blob(crate::codec::encode(&key, &scope, &q.raw)),
-                ]
-            })
-            .collect();
-        insert_rows(
-            self.store.backend,
-            &mut *self.tx,
-            "quarantine",
-            &["batch_id", "line_no", "field", "reason", "detail", "raw"],
-            values,
-        )
-        .await?;
+        let writes = QuarantineWrites { context: self.context(), rows: rows.to_vec() };
+        self.write(Writes::Quarantine(writes)).await?;
         self.outcome.quarantined += rows.len() as u64;
         Ok(())
     }
@@ -536,6 +613,7 @@ impl IngestTx {
         unknown_columns: &[String],
     ) -> Result<BatchOutcome, StoreError> {
         self.refuse_if_failed()?;
+        self.settle_writes().await?;
         if self.source.mode == IngestMode::Refresh {
             self.outcome.removed_records = self.remove_earlier_records().await?;
         }
@@ -556,7 +634,7 @@ impl IngestTx {
         .bind(unknown_columns.join("\t"))
         .bind(&o.batch_id)
         .bind(o.erased_lines.len() as i64)
-        .execute(&mut *self.tx)
+        .execute(&mut **self.tx.as_mut().expect(SETTLED))
         .await?;
         let detail = serde_json::json!({
             "partner": self.partner_id, "mode": self.source.mode.as_str(), "file_sha256": file_sha256,
@@ -564,14 +642,14 @@ impl IngestTx {
             "new_persons": o.new_persons, "removed_records": o.removed_records,
         });
         let actor = self.audit_actor.clone();
-        crate::audit::record(&mut self.tx, actor, "ingest", &o.batch_id, detail, self.now).await?;
+        crate::audit::record(self.tx.as_mut().expect(SETTLED), actor, "ingest", &o.batch_id, detail, self.now).await?;
         // The held forms are not needed any more: their memory goes before the keys' rows are built.
         self.held_forms = None;
         if let Some(held) = self.held_keys.take() {
-            held.write_into_table(&mut self.tx, self.store.backend).await?;
+            held.write_into_table(self.tx.as_mut().expect(SETTLED), self.store.backend).await?;
         }
-        std::mem::take(&mut self.deferred).rebuild(&mut self.tx).await?;
-        self.tx.commit().await?;
+        std::mem::take(&mut self.deferred).rebuild(self.tx.as_mut().expect(SETTLED)).await?;
+        self.tx.take().expect(SETTLED).commit().await?;
         // A store still on the bootstrap model trains on its own records once it has enough.
         self.store.train_linkage_if_bootstrap(self.now).await?;
         Ok(self.outcome)
@@ -588,7 +666,7 @@ impl IngestTx {
             sqlx::query_as(AssertSqlSafe(format!("SELECT id, person_id FROM source_records WHERE id IN ({earlier})")))
                 .bind(&self.partner_id)
                 .bind(&self.outcome.batch_id)
-                .fetch_all(&mut *self.tx)
+                .fetch_all(&mut **self.tx.as_mut().expect(SETTLED))
                 .await?;
         // A restriction, objection or withdrawal stays with the person: the flags of the records
         // being replaced are carried to the person's records that remain (this batch's included).
@@ -602,7 +680,7 @@ impl IngestTx {
         sqlx::query(AssertSqlSafe(carry))
             .bind(&self.partner_id)
             .bind(&self.outcome.batch_id)
-            .execute(&mut *self.tx)
+            .execute(&mut **self.tx.as_mut().expect(SETTLED))
             .await?;
         // Every table keyed by source record (removing a record's key is what makes copies of its
         // values unreadable, see `keys`); the records themselves go below.
@@ -611,13 +689,13 @@ impl IngestTx {
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&self.partner_id)
                 .bind(&self.outcome.batch_id)
-                .execute(&mut *self.tx)
+                .execute(&mut **self.tx.as_mut().expect(SETTLED))
                 .await?;
         }
         let removed = sqlx::query("DELETE FROM source_records WHERE partner_id = $1 AND batch_id <> $2")
             .bind(&self.partner_id)
             .bind(&self.outcome.batch_id)
-            .execute(&mut *self.tx)
+            .execute(&mut **self.tx.as_mut().expect(SETTLED))
             .await?
             .rows_affected();
         sqlx::query(
@@ -625,7 +703,7 @@ impl IngestTx {
         )
         .bind(&self.partner_id)
         .bind(&self.outcome.batch_id)
-        .execute(&mut *self.tx)
+        .execute(&mut **self.tx.as_mut().expect(SETTLED))
         .await?;
         if removed == 0 {
             return Ok(0);
@@ -641,7 +719,7 @@ impl IngestTx {
             events.push(event_row(&new_id(), person, &self.received_at, batch, "removed", Some(record), &detail));
         }
         let model = self.linkage.model();
-        let held = held_persons(&mut self.tx, &self.store, &persons).await?;
+        let held = held_persons(self.tx.as_mut().expect(SETTLED), &self.store, &persons).await?;
         let mut moves = Vec::new();
         for h in &held {
             let forms: Vec<MatchRecord> = h.records.iter().map(|(_, m)| m.clone()).collect();
@@ -651,7 +729,7 @@ impl IngestTx {
                 sqlx::query("INSERT INTO persons (id, created_at) VALUES ($1, $2)")
                     .bind(&into)
                     .bind(&self.received_at)
-                    .execute(&mut *self.tx)
+                    .execute(&mut **self.tx.as_mut().expect(SETTLED))
                     .await?;
                 let records: Vec<String> = part.iter().map(|&i| h.records[i].0.clone()).collect();
                 let detail = serde_json::json!({ "from": h.person_id, "into": into, "records": records, "by": null });
@@ -664,10 +742,10 @@ impl IngestTx {
             }
         }
         self.move_records(&moves).await?;
-        insert_events(&mut self.tx, backend, events).await?;
+        insert_events(self.tx.as_mut().expect(SETTLED), backend, events).await?;
         // Only the persons that lost records can be left with none (a whole-table sweep read
         // every person of the store on each refresh).
-        delete_persons(&mut self.tx, backend, &persons).await?;
+        delete_persons(self.tx.as_mut().expect(SETTLED), backend, &persons).await?;
         Ok(removed)
     }
 }
@@ -701,7 +779,7 @@ mod tests {
             linkage: LinkageThresholds { link: 0.999, possible: 0.9 },
         };
         let mut batch = store.begin_ingest(partner, source, now()).await.unwrap();
-        cache_kib(&mut batch.tx).await
+        cache_kib(batch.tx.as_mut().unwrap()).await
     }
 
     #[tokio::test]

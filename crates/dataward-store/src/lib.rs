@@ -47,6 +47,7 @@
 
 pub mod api_keys;
 pub mod audit;
+mod batch_writes;
 pub mod breaches;
 mod checkpoint;
 pub mod clients;
