@@ -16,16 +16,20 @@
 //! built again over the whole table. Nothing outside the batch's transaction ever reads the
 //! held keys: other connections see the committed table until the commit, and a failed batch
 //! drops them with everything else.
+//!
+//! The same slots carry each held record's matching form (see `held_forms`), so one record id
+//! map and one person per record serve both.
 
 use std::collections::{BTreeSet, HashMap};
 
-use dataward_core::linkage::FastMap;
+use dataward_core::linkage::{FastMap, MatchRecord};
 use sqlx::AnyConnection;
 
 use crate::deferred_indexes::DeferredIndexes;
-use crate::linkage::candidates::unique_keys;
+use crate::held_forms::HeldForms;
+use crate::linkage::candidates::{HeldPerson, held_persons, unique_keys};
 use crate::sql::{OnFailure, Val, insert_rows_undoing};
-use crate::{Backend, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// The index on `blocking_keys` by record, built again once the held keys are in.
 const RECORD_INDEX: &str = "blocking_keys_record";
@@ -55,28 +59,50 @@ pub(crate) struct HeldBlockKeys {
     slot_of: HashMap<String, u32>,
     /// Slots below this hold records read from the table, whose keys are there already.
     table_slots: u32,
+    /// Each slot's record in matching form, and each person's slots.
+    forms: HeldForms,
 }
 
 impl HeldBlockKeys {
-    /// Starts holding keys with the table's: every record's keys, under its current person.
-    pub(crate) async fn start(conn: &mut AnyConnection) -> Result<HeldBlockKeys, StoreError> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT block_key, source_record_id, person_id FROM blocking_keys ORDER BY source_record_id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+    /// Starts holding with the store's records: each one's keys and matching form, under its
+    /// current person.
+    pub(crate) async fn start(conn: &mut AnyConnection, store: &Store) -> Result<HeldBlockKeys, StoreError> {
+        let keys: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT block_key, source_record_id, person_id FROM blocking_keys")
+                .fetch_all(&mut *conn)
+                .await?;
+        let persons: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT person_id FROM match_records").fetch_all(&mut *conn).await?;
+        let forms = held_persons(conn, store, &persons).await?;
+        HeldBlockKeys::from_table(keys, forms)
+    }
+
+    /// Holds the table's records: `keys` as (key, record, person) rows, `persons` with their
+    /// records in matching form. A record with keys but no form is refused: the store writes
+    /// and removes the two together.
+    fn from_table(keys: Vec<(i64, String, String)>, persons: Vec<HeldPerson>) -> Result<HeldBlockKeys, StoreError> {
+        let mut keys_of: HashMap<String, Vec<i64>> = HashMap::new();
+        for (key, record, _) in keys {
+            keys_of.entry(record).or_default().push(key);
+        }
         let mut held = HeldBlockKeys::default();
-        for record in rows.chunk_by(|a, b| a.1 == b.1) {
-            let keys: Vec<i64> = record.iter().map(|r| r.0).collect();
-            held.hold(&record[0].1, &record[0].2, &keys);
+        for person in persons {
+            for (record, form) in person.records {
+                let keys = keys_of.remove(&record).unwrap_or_default();
+                held.hold(&record, &person.person_id, &keys, form);
+            }
+        }
+        if let Some(record) = keys_of.keys().next() {
+            return Err(StoreError::Corrupt(format!("record {record} has blocking keys but no matching form")));
         }
         held.table_slots = held.records.len() as u32;
         Ok(held)
     }
 
-    /// Holds `record`'s keys (repeats are kept once).
-    pub(crate) fn hold(&mut self, record: &str, person: &str, keys: &[i64]) {
+    /// Holds `record`'s keys (repeats are kept once) and its matching form.
+    pub(crate) fn hold(&mut self, record: &str, person: &str, keys: &[i64], form: MatchRecord) {
         let slot = u32::try_from(self.records.len()).expect("fewer than 4 billion records in one batch");
+        self.forms.hold(slot, person, form);
         for key in unique_keys(keys).into_iter().map(|k| k as u64) {
             let entry = u32::try_from(self.entries.len()).expect("fewer than 4 billion keys in one batch");
             let block = self.blocks.entry(key).or_insert((END, 0));
@@ -91,9 +117,10 @@ impl HeldBlockKeys {
     /// Follows records that changed person: `(record, from, to)`, the table's records as well
     /// as the batch's own (`move_records` updates the table).
     pub(crate) fn apply_moves(&mut self, moves: &[(String, String, String)]) {
-        for (record, _, to) in moves {
+        for (record, from, to) in moves {
             if let Some(&slot) = self.slot_of.get(record) {
                 self.persons[slot as usize] = to.clone();
+                self.forms.move_slot(slot, from, to);
             }
         }
     }
@@ -101,6 +128,17 @@ impl HeldBlockKeys {
     /// How many (key, record) entries are held.
     pub(crate) fn entries(&self) -> usize {
         self.entries.len()
+    }
+
+    /// How many records are held in matching form.
+    pub(crate) fn forms(&self) -> usize {
+        self.forms.len()
+    }
+
+    /// Every record of `person_ids` in matching form, by person, in the table's order (see
+    /// `HeldForms::held_persons`).
+    pub(crate) fn held_persons(&self, person_ids: &[String]) -> Vec<HeldPerson> {
+        self.forms.held_persons(person_ids, &self.records)
     }
 
     /// How many records are held under `key`.
@@ -141,9 +179,9 @@ impl HeldBlockKeys {
         for &key in self.blocks.keys() {
             entries.extend(self.block(key).filter(|&slot| slot >= self.table_slots).map(|slot| (key as i64, slot)));
         }
-        // The blocks are not needed any more: their memory goes before the rows are built.
-        let HeldBlockKeys { blocks, entries: chains, slot_of, records, persons, .. } = self;
-        drop((blocks, chains, slot_of));
+        // The blocks and forms are not needed any more: their memory goes before the rows are built.
+        let HeldBlockKeys { blocks, entries: chains, slot_of, records, persons, forms, .. } = self;
+        drop((blocks, chains, slot_of, forms));
         // The table's order: block key, then record id.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| records[a.1 as usize].cmp(&records[b.1 as usize])));
         for chunk in entries.chunks(FLUSH_ROWS) {
@@ -187,6 +225,19 @@ mod tests {
         .unwrap()
     }
 
+    /// Holds the table's keys as `start` does, each record with a blank matching form.
+    async fn held_from_table(conn: &mut AnyConnection) -> HeldBlockKeys {
+        let rows = table_rows(conn).await;
+        let mut by_person: std::collections::BTreeMap<String, Vec<(String, MatchRecord)>> = Default::default();
+        for (_, record, person) in &rows {
+            let records = by_person.entry(person.clone()).or_default();
+            if !records.iter().any(|(r, _)| r == record) {
+                records.push((record.clone(), MatchRecord::default()));
+            }
+        }
+        HeldBlockKeys::from_table(rows, crate::linkage::candidates::into_held(by_person)).unwrap()
+    }
+
     fn candidates(held: &HeldBlockKeys, max: usize) -> Vec<String> {
         held.candidate_persons(&[4, 3, 2, 1, 1], max)
     }
@@ -201,11 +252,11 @@ mod tests {
         )
         .await
         .unwrap();
-        let mut held = HeldBlockKeys::start(&mut conn).await.unwrap();
-        assert_eq!(held.entries(), 6, "the table's keys");
-        held.hold("h1", "pH", &[1, 2, 2]);
-        held.hold("h2", "pI", &[4]);
-        held.hold("h3", "pJ", &[3]);
+        let mut held = held_from_table(&mut conn).await;
+        assert_eq!((held.entries(), held.forms()), (6, 6), "the table's keys and forms");
+        held.hold("h1", "pH", &[1, 2, 2], MatchRecord::default());
+        held.hold("h2", "pI", &[4], MatchRecord::default());
+        held.hold("h3", "pJ", &[3], MatchRecord::default());
         assert_eq!(held.entries(), 10, "a repeated key is held once");
 
         // Key 1: two in the table and one held; key 2: one and one; key 3: three and one; key 4: held only.
@@ -216,6 +267,12 @@ mod tests {
 
         held.apply_moves(&[("h1".into(), "pH".into(), "pZ".into()), ("r3".into(), "pC".into(), "pZ".into())]);
         assert_eq!(candidates(&held, 2), ["pI", "pZ"], "h1 and the table's r3 follow their moves");
+        let moved: Vec<(String, usize)> = held
+            .held_persons(&["pC".into(), "pH".into(), "pZ".into()])
+            .iter()
+            .map(|p| (p.person_id.clone(), p.records.len()))
+            .collect();
+        assert_eq!(moved, [("pZ".to_string(), 2)], "the forms follow the same moves");
 
         conn.execute("BEGIN").await.unwrap();
         held.write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
@@ -251,7 +308,7 @@ mod tests {
         conn.execute("INSERT INTO blocking_keys (block_key, source_record_id, person_id) VALUES (1, 'r1', 'pA')")
             .await
             .unwrap();
-        let held = HeldBlockKeys::start(&mut conn).await.unwrap();
+        let held = held_from_table(&mut conn).await;
         assert_eq!(held.entries(), 1);
         held.write_into_table(&mut conn, Backend::Sqlite).await.unwrap();
         assert_eq!(
@@ -264,5 +321,13 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(index, 1);
+    }
+
+    #[test]
+    fn a_table_record_with_keys_but_no_matching_form_is_refused() {
+        let keys = vec![(1, "r1".to_string(), "pA".to_string()), (2, "r2".to_string(), "pB".to_string())];
+        let persons = vec![HeldPerson { person_id: "pA".into(), records: vec![("r1".into(), MatchRecord::default())] }];
+        let refused = HeldBlockKeys::from_table(keys, persons).err().expect("r2 has no form");
+        assert!(refused.to_string().contains("r2"), "{refused}");
     }
 }

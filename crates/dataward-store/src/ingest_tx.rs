@@ -29,7 +29,6 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::batch_writes::{ChunkWrites, QuarantineWrites, WriteQueue, Writes};
 use crate::deferred_indexes::DeferredIndexes;
 use crate::held_block_keys::HeldBlockKeys;
-use crate::held_forms::HeldForms;
 use crate::ingest_rows::{BatchContext, LinkedRecord};
 use crate::linkage::ActiveModel;
 use crate::linkage::apply::{
@@ -129,11 +128,9 @@ pub struct IngestTx {
     index_deferral_decided: bool,
     /// Digest indexes dropped for this batch, built again before it commits.
     deferred: DeferredIndexes,
-    /// This batch's blocking keys, held in memory from the moment its digest indexes were set
-    /// aside until it commits (see `held_block_keys`).
+    /// This batch's blocking keys, with each held record's matching form, held in memory from
+    /// the moment its digest indexes were set aside until it commits (see `held_block_keys`).
     held_keys: Option<HeldBlockKeys>,
-    /// This batch's records' matching forms, held from the same moment (see `held_forms`).
-    held_forms: Option<HeldForms>,
     /// The partner record ids this batch has stored, held from the same moment (duplicates are
     /// found without a statement).
     held_record_ids: Option<HashSet<String>>,
@@ -211,7 +208,6 @@ impl Store {
             index_deferral_decided: false,
             deferred: DeferredIndexes::default(),
             held_keys: None,
-            held_forms: None,
             held_record_ids: None,
             writes: None,
         })
@@ -238,7 +234,7 @@ impl IngestTx {
     /// How many of this batch's records it holds in matching form, linking them without reading
     /// them back (see `held_forms`); `None` while it reads every candidate from the table.
     pub fn held_forms(&self) -> Option<usize> {
-        self.held_forms.as_ref().map(HeldForms::len)
+        self.held_keys.as_ref().map(HeldBlockKeys::forms)
     }
 
     /// Whether this batch's writes go to a task of their own, behind its linking (see
@@ -280,8 +276,7 @@ impl IngestTx {
         let tx = self.conn()?;
         if DeferredIndexes::store_was_small(tx, accepted).await? {
             let deferred = DeferredIndexes::set_aside(tx).await?;
-            let keys = HeldBlockKeys::start(tx).await?;
-            let forms = HeldForms::start(tx, &store).await?;
+            let keys = HeldBlockKeys::start(tx, &store).await?;
             let ids: Vec<String> = sqlx::query_scalar(
                 "SELECT partner_record_id FROM source_records WHERE batch_id = $1 AND partner_record_id IS NOT NULL",
             )
@@ -290,7 +285,6 @@ impl IngestTx {
             .await?;
             self.deferred = deferred;
             self.held_keys = Some(keys);
-            self.held_forms = Some(forms);
             self.held_record_ids = Some(ids.into_iter().collect());
             self.writes = self.tx.take().map(WriteQueue::start);
         }
@@ -348,9 +342,6 @@ impl IngestTx {
         if let Some(held) = &mut self.held_keys {
             held.apply_moves(moves);
         }
-        if let Some(forms) = &mut self.held_forms {
-            forms.apply_moves(moves);
-        }
     }
 
     /// Refuses a call after a failed write (see `failed`).
@@ -387,8 +378,8 @@ impl IngestTx {
             block_keys.push(index.into_iter().map(|k| indexer.block_key(k)).collect());
             all_keys.extend(keyed_probe_keys(&self.store, probe, m));
         }
-        let held = if let (Some(keys), Some(forms)) = (&self.held_keys, &self.held_forms) {
-            forms.held_persons(&keys.candidate_persons(&all_keys, blocker.max_block))
+        let held = if let Some(held) = &self.held_keys {
+            held.held_persons(&held.candidate_persons(&all_keys, blocker.max_block))
         } else {
             let store = self.store.clone();
             let tx = self.conn()?;
@@ -450,14 +441,11 @@ impl IngestTx {
             }
             let block_keys = match &mut self.held_keys {
                 Some(held) => {
-                    held.hold(record_id, &person_id, &block_keys);
+                    held.hold(record_id, &person_id, &block_keys, form.clone());
                     Vec::new()
                 }
                 None => block_keys,
             };
-            if let Some(forms) = &mut self.held_forms {
-                forms.hold(record_id, &person_id, form.clone());
-            }
             linked.push(LinkedRecord { record_id: record_id.clone(), person_id, line, record, form, block_keys });
             self.outcome.accepted += 1;
         }
@@ -643,8 +631,6 @@ impl IngestTx {
         });
         let actor = self.audit_actor.clone();
         crate::audit::record(self.tx.as_mut().expect(SETTLED), actor, "ingest", &o.batch_id, detail, self.now).await?;
-        // The held forms are not needed any more: their memory goes before the keys' rows are built.
-        self.held_forms = None;
         if let Some(held) = self.held_keys.take() {
             held.write_into_table(self.tx.as_mut().expect(SETTLED), self.store.backend).await?;
         }
