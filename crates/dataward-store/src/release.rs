@@ -337,6 +337,10 @@ impl Store {
         use dataward_core::screening::{RegisterKind, Scope, SuppressionReason};
         let corrupt = |e: dataward_core::partner::UnknownName| StoreError::Corrupt(e.to_string());
         let mut facts = SubjectFacts::default();
+        // Each digest once: a person's values repeat across records (one phone from two partners).
+        let mut digests = digests.to_vec();
+        digests.sort_unstable();
+        digests.dedup();
         let mut chunks: Vec<&[dataward_core::keys::Digest]> = digests.chunks(1_000).collect();
         if chunks.is_empty() {
             chunks.push(&[]);

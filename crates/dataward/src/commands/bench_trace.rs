@@ -164,6 +164,9 @@ pub async fn run(global: &Global, args: BenchTraceArgs) -> Result<()> {
     if store.settle_after_bulk_load().await? {
         println!("store vacuumed and analysed before the load in {:.1}s", settle_started.elapsed().as_secs_f64());
     }
+    if let Some(settings) = store.buffer_settings().await? {
+        println!("server: {settings}");
+    }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(dataward_server::serve_app(listener, dataward_server::app(state), async {
         let _ = stopped.await;
